@@ -1,0 +1,243 @@
+/* dwconv1d: depthwise 1-D convolution computing exactly what Keras 3's
+ * keras.layers.DepthwiseConv1D computes, with SIMD paths chosen at run time.
+ *
+ * Conventions of this header:
+ *  - Every tensor is dense, row-major float32 in the caller's memory; the
+ *    library never keeps a pointer to caller memory past the call.
+ *  - Functions returning dwconv1d_status return DWCONV1D_OK on success. On
+ *    failure they write nothing to their outputs, and dwconv1d_last_error()
+ *    returns a one-line message naming the argument and the value received.
+ *  - Every function is safe to call from any number of threads at once. */
+#ifndef DWCONV1D_H
+#define DWCONV1D_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(DWCONV1D_BUILDING_SHARED)
+#define DWCONV1D_API __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define DWCONV1D_API __attribute__((visibility("default")))
+#else
+#define DWCONV1D_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version                                                            */
+
+#define DWCONV1D_VERSION_MAJOR 0
+#define DWCONV1D_VERSION_MINOR 1
+#define DWCONV1D_VERSION_PATCH 0
+#define DWCONV1D_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, as "MAJOR.MINOR.PATCH".
+ * The string is static; do not free it. */
+DWCONV1D_API const char *dwconv1d_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Status and errors                                                  */
+
+typedef enum dwconv1d_status {
+  /* The call did what it says. */
+  DWCONV1D_OK = 0,
+  /* An argument is out of range, NULL where data is required, or the
+   * combination of arguments is refused (see dwconv1d_last_error()). */
+  DWCONV1D_ERROR_INVALID_ARGUMENT = 1,
+  /* The requested instruction set cannot run on this CPU and OS. */
+  DWCONV1D_ERROR_UNSUPPORTED_ISA = 2,
+  /* An allocation failed; nothing was leaked and nothing was written. */
+  DWCONV1D_ERROR_OUT_OF_MEMORY = 3,
+} dwconv1d_status;
+
+/* A static English description of a status ("ok", "invalid argument", ...);
+ * "unknown status" for values outside the enum. Do not free it. */
+DWCONV1D_API const char *dwconv1d_status_string(dwconv1d_status s);
+
+/* The message of the calling thread's last failed call, for example
+ * "kernel_size must be >= 1, got 0". "" if no call of this thread has failed.
+ * The string belongs to the library and stays valid until this thread's next
+ * call into the library. */
+DWCONV1D_API const char *dwconv1d_last_error(void);
+
+/* ------------------------------------------------------------------ */
+/* Layer parameters                                                   */
+
+typedef enum dwconv1d_padding {
+  DWCONV1D_PADDING_VALID,  /* no padding */
+  DWCONV1D_PADDING_SAME,   /* Keras "same": the odd extra zero goes right */
+  DWCONV1D_PADDING_CAUSAL, /* extension: d*(K-1) zeros on the left only */
+} dwconv1d_padding;
+
+typedef enum dwconv1d_data_format {
+  DWCONV1D_CHANNELS_LAST,  /* input (B, T, C), output (B, T_out, C*M) */
+  DWCONV1D_CHANNELS_FIRST, /* input (B, C, T), output (B, C*M, T_out) */
+} dwconv1d_data_format;
+
+/* Every activation Keras 3 accepts by name, with Keras's default parameters.
+ * The four marked "axis" act along the last axis of the output (the steps
+ * axis under channels_first), as Keras does; GLU halves that axis. */
+typedef enum dwconv1d_activation {
+  DWCONV1D_ACTIVATION_LINEAR = 0,     /* "linear" (also "none" and NULL) */
+  DWCONV1D_ACTIVATION_RELU,           /* "relu" */
+  DWCONV1D_ACTIVATION_RELU6,          /* "relu6" */
+  DWCONV1D_ACTIVATION_LEAKY_RELU,     /* "leaky_relu", negative_slope 0.2 */
+  DWCONV1D_ACTIVATION_ELU,            /* "elu", alpha 1 */
+  DWCONV1D_ACTIVATION_SELU,           /* "selu" */
+  DWCONV1D_ACTIVATION_CELU,           /* "celu", alpha 1 */
+  DWCONV1D_ACTIVATION_SIGMOID,        /* "sigmoid" */
+  DWCONV1D_ACTIVATION_HARD_SIGMOID,   /* "hard_sigmoid": relu6(x + 3) / 6 */
+  DWCONV1D_ACTIVATION_HARD_SILU,      /* "hard_silu" (also "hard_swish") */
+  DWCONV1D_ACTIVATION_SILU,           /* "silu" (also "swish") */
+  DWCONV1D_ACTIVATION_GELU,           /* "gelu": exact erf form, Keras's default */
+  DWCONV1D_ACTIVATION_GELU_APPROXIMATE, /* "gelu_approximate": tanh form (Keras gelu(approximate=True)) */
+  DWCONV1D_ACTIVATION_TANH,           /* "tanh" */
+  DWCONV1D_ACTIVATION_TANH_SHRINK,    /* "tanh_shrink": x - tanh(x) */
+  DWCONV1D_ACTIVATION_HARD_TANH,      /* "hard_tanh": clip to [-1, 1] */
+  DWCONV1D_ACTIVATION_HARD_SHRINK,    /* "hard_shrink", threshold 0.5 */
+  DWCONV1D_ACTIVATION_SOFT_SHRINK,    /* "soft_shrink", threshold 0.5 */
+  DWCONV1D_ACTIVATION_SOFTPLUS,       /* "softplus" */
+  DWCONV1D_ACTIVATION_SOFTSIGN,       /* "softsign" */
+  DWCONV1D_ACTIVATION_SPARSE_PLUS,    /* "sparse_plus" */
+  DWCONV1D_ACTIVATION_SPARSE_SIGMOID, /* "sparse_sigmoid" */
+  DWCONV1D_ACTIVATION_SQUAREPLUS,     /* "squareplus", b = 4 */
+  DWCONV1D_ACTIVATION_MISH,           /* "mish" */
+  DWCONV1D_ACTIVATION_EXPONENTIAL,    /* "exponential" */
+  DWCONV1D_ACTIVATION_LOG_SIGMOID,    /* "log_sigmoid" */
+  DWCONV1D_ACTIVATION_SOFTMAX,        /* "softmax" (axis) */
+  DWCONV1D_ACTIVATION_LOG_SOFTMAX,    /* "log_softmax" (axis) */
+  DWCONV1D_ACTIVATION_SPARSEMAX,      /* "sparsemax" (axis) */
+  DWCONV1D_ACTIVATION_GLU,            /* "glu" (axis; halves the last axis) */
+  DWCONV1D_ACTIVATION_COUNT           /* number of activations, not one itself */
+} dwconv1d_activation;
+
+/* Looks up an activation by the name Keras uses ("relu", "swish", ...),
+ * case-sensitive as in Keras. NULL, "linear" and "none" give LINEAR.
+ * Returns DWCONV1D_ERROR_INVALID_ARGUMENT for an unknown name, or when `out`
+ * is NULL; *out is written only on success. */
+DWCONV1D_API dwconv1d_status dwconv1d_activation_from_name(const char *keras_name,
+                                                           dwconv1d_activation *out);
+
+/* The canonical Keras name of `a` ("linear", "relu", ...), a static string;
+ * NULL for a value outside the enum. */
+DWCONV1D_API const char *dwconv1d_activation_name(dwconv1d_activation a);
+
+/* The layer's hyper-parameters, named as Keras names them. */
+typedef struct dwconv1d_params {
+  size_t kernel_size;               /* K >= 1 */
+  size_t strides;                   /* default 1 */
+  dwconv1d_padding padding;         /* default VALID */
+  size_t depth_multiplier;          /* default 1 */
+  dwconv1d_data_format data_format; /* default CHANNELS_LAST */
+  size_t dilation_rate;             /* default 1 */
+  dwconv1d_activation activation;   /* default LINEAR */
+  bool use_bias;                    /* default true */
+} dwconv1d_params;
+
+/* Keras's defaults with the given kernel_size: strides 1, "valid",
+ * depth_multiplier 1, channels_last, dilation 1, no activation, use_bias. */
+DWCONV1D_API dwconv1d_params dwconv1d_params_default(size_t kernel_size);
+
+/* Checks `p` as dwconv1d_layer_create would (without channels).
+ * Returns DWCONV1D_OK or DWCONV1D_ERROR_INVALID_ARGUMENT with a message. */
+DWCONV1D_API dwconv1d_status dwconv1d_params_validate(const dwconv1d_params *p);
+
+/* The number of output steps T_out for an input of `steps` steps (SPEC §1;
+ * not halved by GLU). Fails with INVALID_ARGUMENT for invalid parameters or
+ * when the output would be empty ("Computed output size would be zero or
+ * negative"). */
+DWCONV1D_API dwconv1d_status dwconv1d_output_steps(const dwconv1d_params *p, size_t steps,
+                                                   size_t *out_steps);
+
+/* The output tensor's shape in the layout's order: (batch, T_out, C*M) for
+ * channels_last, (batch, C*M, T_out) for channels_first, with the last axis
+ * halved under GLU (which requires it to be even). Fails with
+ * INVALID_ARGUMENT where dwconv1d_output_steps does, for channels == 0, and
+ * when the output's element or byte count would overflow size_t. */
+DWCONV1D_API dwconv1d_status dwconv1d_output_shape(const dwconv1d_params *p, size_t batch,
+                                                   size_t channels, size_t steps,
+                                                   size_t shape[3]);
+
+/* ------------------------------------------------------------------ */
+/* Instruction sets and dispatch                                      */
+
+typedef enum dwconv1d_isa {
+  DWCONV1D_ISA_SCALAR, /* portable C, every CPU */
+  DWCONV1D_ISA_SSE4,   /* x86-64 SSE4.1 */
+  DWCONV1D_ISA_AVX2,   /* x86-64 AVX2 + FMA */
+  DWCONV1D_ISA_AVX512, /* x86-64 AVX-512F (+ the subsets the code uses) */
+  DWCONV1D_ISA_NEON,   /* AArch64 AdvSIMD */
+} dwconv1d_isa;
+
+/* True when this build contains the path and this CPU and OS can run it. */
+DWCONV1D_API bool dwconv1d_isa_supported(dwconv1d_isa isa);
+
+/* "scalar", "sse4", "avx2", "avx512" or "neon" (the DWCONV1D_ISA spellings);
+ * NULL for a value outside the enum. Static; do not free. */
+DWCONV1D_API const char *dwconv1d_isa_name(dwconv1d_isa isa);
+
+/* Forces `isa` for layers created from now on, by any thread, overriding the
+ * DWCONV1D_ISA environment variable. Returns UNSUPPORTED_ISA (and changes
+ * nothing) when this CPU cannot run it, INVALID_ARGUMENT for a value outside
+ * the enum. Layers that exist keep their ISA. */
+DWCONV1D_API dwconv1d_status dwconv1d_set_isa(dwconv1d_isa isa);
+
+/* Undoes dwconv1d_set_isa: new layers again follow DWCONV1D_ISA (or pick
+ * the fastest supported path when it is unset or "auto"). */
+DWCONV1D_API void dwconv1d_reset_isa(void);
+
+/* The ISA a layer created now would use. Fails as dwconv1d_layer_create
+ * would when DWCONV1D_ISA names an unknown ISA (INVALID_ARGUMENT) or one this
+ * CPU cannot run (UNSUPPORTED_ISA); the message lists what this CPU can run. */
+DWCONV1D_API dwconv1d_status dwconv1d_active_isa(dwconv1d_isa *out);
+
+/* ------------------------------------------------------------------ */
+/* The layer                                                          */
+
+/* Opaque; immutable after create, so one layer may run on many threads. */
+typedef struct dwconv1d_layer dwconv1d_layer;
+
+/* Creates a layer for `channels` input channels.
+ *   kernel: (K, C, M) float32 in Keras's own layout, kernel[k][c][m].
+ *   bias:   (C*M), required when p->use_bias, ignored (may be NULL) otherwise.
+ * The layer copies (and packs) what it needs: the caller may free `kernel`
+ * and `bias` as soon as this returns. On success *out owns a new layer that
+ * the caller releases with dwconv1d_layer_destroy. The layer uses the ISA
+ * that dwconv1d_active_isa() names at this moment, for its whole life.
+ * Errors: INVALID_ARGUMENT (parameters, channels == 0, NULL pointers, size
+ * overflow), UNSUPPORTED_ISA, OUT_OF_MEMORY; *out is then left untouched. */
+DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
+                                                   const float *kernel, const float *bias,
+                                                   dwconv1d_layer **out);
+
+/* Runs the layer on the calling thread.
+ *   input:  (batch, steps, C) or (batch, C, steps), as the data format says.
+ *   output: dwconv1d_output_shape(p, batch, C, steps) floats, written whole.
+ * batch == 0 is valid and writes nothing (input and output may then be NULL).
+ * The buffers need no particular alignment and must not overlap.
+ * Errors: INVALID_ARGUMENT (NULL pointers, steps too short for the kernel,
+ * size overflow), OUT_OF_MEMORY (some layouts need a small workspace);
+ * the output is untouched on error. */
+DWCONV1D_API dwconv1d_status dwconv1d_layer_forward(const dwconv1d_layer *layer, size_t batch,
+                                                    size_t steps, const float *input,
+                                                    float *output);
+
+/* The ISA this layer runs on. */
+DWCONV1D_API dwconv1d_isa dwconv1d_layer_isa(const dwconv1d_layer *layer);
+
+/* Copies the layer's parameters to *p and its input channel count to
+ * *channels (either may be NULL). */
+DWCONV1D_API void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_params *p,
+                                          size_t *channels);
+
+/* Releases a layer. NULL is ignored. */
+DWCONV1D_API void dwconv1d_layer_destroy(dwconv1d_layer *layer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DWCONV1D_H */
