@@ -1,0 +1,17 @@
+/* AArch64 detection: AdvSIMD is architectural, but ask the kernel anyway
+ * (getauxval) so a system that disables it is respected. */
+#include <sys/auxv.h>
+
+#include "cpu.h"
+#include "dwconv1d.h"
+
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
+#endif
+
+unsigned dwconv1d_cpu_detect(void) {
+  unsigned mask = 1u << DWCONV1D_ISA_SCALAR;
+  if (getauxval(AT_HWCAP) & HWCAP_ASIMD)
+    mask |= 1u << DWCONV1D_ISA_NEON;
+  return mask;
+}

@@ -1,0 +1,5 @@
+/* Other CPUs: the portable scalar path only. */
+#include "cpu.h"
+#include "dwconv1d.h"
+
+unsigned dwconv1d_cpu_detect(void) { return 1u << DWCONV1D_ISA_SCALAR; }

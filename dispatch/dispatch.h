@@ -1,0 +1,11 @@
+/* The choice of path: CPU detection, DWCONV1D_ISA and dwconv1d_set_isa. */
+#ifndef DWCONV1D_DISPATCH_H
+#define DWCONV1D_DISPATCH_H
+
+#include "dwconv1d.h"
+#include "kernel.h"
+
+/* The kernels of `isa`, or NULL when this build does not contain them. */
+const struct dwconv1d_kernels *dwconv1d_kernels_of(dwconv1d_isa isa);
+
+#endif

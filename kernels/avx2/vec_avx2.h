@@ -1,0 +1,68 @@
+/* The AVX2 + FMA vector layer: 8 lanes, tails through vmaskmovps. */
+#ifndef DWCONV1D_VEC_AVX2_H
+#define DWCONV1D_VEC_AVX2_H
+
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "kernels/avx2 must be compiled with -mavx2 -mfma"
+#endif
+
+#include <immintrin.h>
+#include <sleef.h>
+#include <stddef.h>
+
+#define VLEN 8
+#define ISA_SUFFIX avx2
+#define ISA_ENUM DWCONV1D_ISA_AVX2
+#define UNROLL_T 6
+
+typedef __m256 vfloat;
+typedef __m256 vmask;
+
+/* Lanes below n set: masked-off lanes are neither read nor written, so a
+ * tail at the end of a mapping never faults. */
+static inline __m256i tail_mask(size_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+static inline vfloat vzero(void) { return _mm256_setzero_ps(); }
+static inline vfloat vset1(float x) { return _mm256_set1_ps(x); }
+static inline vfloat vload(const float *p) { return _mm256_loadu_ps(p); }
+static inline void vstore(float *p, vfloat v) { _mm256_storeu_ps(p, v); }
+static inline vfloat vload_tail(const float *p, size_t n) { return _mm256_maskload_ps(p, tail_mask(n)); }
+static inline void vstore_tail(float *p, vfloat v, size_t n) { _mm256_maskstore_ps(p, tail_mask(n), v); }
+
+static inline vfloat vadd(vfloat a, vfloat b) { return _mm256_add_ps(a, b); }
+static inline vfloat vsub(vfloat a, vfloat b) { return _mm256_sub_ps(a, b); }
+static inline vfloat vmul(vfloat a, vfloat b) { return _mm256_mul_ps(a, b); }
+static inline vfloat vdiv(vfloat a, vfloat b) { return _mm256_div_ps(a, b); }
+static inline vfloat vfmadd(vfloat a, vfloat b, vfloat c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vfloat vmax(vfloat a, vfloat b) { return _mm256_max_ps(a, b); }
+static inline vfloat vmin(vfloat a, vfloat b) { return _mm256_min_ps(a, b); }
+static inline vfloat vabs(vfloat a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+static inline vfloat vsqrt(vfloat a) { return _mm256_sqrt_ps(a); }
+
+static inline vmask vgt(vfloat a, vfloat b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+static inline vmask vge(vfloat a, vfloat b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+static inline vmask vlt(vfloat a, vfloat b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+static inline vmask vle(vfloat a, vfloat b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return _mm256_blendv_ps(b, a, m); }
+
+static inline vfloat vexp(vfloat a) { return Sleef_expf8_u10avx2(a); }
+static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f8_u10avx2(a); }
+static inline vfloat vlog(vfloat a) { return Sleef_logf8_u10avx2(a); }
+static inline vfloat vlog1p(vfloat a) { return Sleef_log1pf8_u10avx2(a); }
+static inline vfloat vtanh(vfloat a) { return Sleef_tanhf8_u10avx2(a); }
+static inline vfloat verf(vfloat a) { return Sleef_erff8_u10avx2(a); }
+
+static inline float vreduce_add(vfloat a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+static inline float vreduce_max(vfloat a) {
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* The AVX-512F vector layer: 16 lanes, opmask tails, opmask compares. */
+#ifndef DWCONV1D_VEC_AVX512_H
+#define DWCONV1D_VEC_AVX512_H
+
+#if !defined(__AVX512F__)
+#error "kernels/avx512 must be compiled with -mavx512f"
+#endif
+
+#include <immintrin.h>
+#include <sleef.h>
+#include <stddef.h>
+
+#define VLEN 16
+#define ISA_SUFFIX avx512
+#define ISA_ENUM DWCONV1D_ISA_AVX512
+#define UNROLL_T 8
+
+typedef __m512 vfloat;
+typedef __mmask16 vmask;
+
+static inline __mmask16 tail_mask(size_t n) { return (__mmask16)((1u << n) - 1u); }
+
+static inline vfloat vzero(void) { return _mm512_setzero_ps(); }
+static inline vfloat vset1(float x) { return _mm512_set1_ps(x); }
+static inline vfloat vload(const float *p) { return _mm512_loadu_ps(p); }
+static inline void vstore(float *p, vfloat v) { _mm512_storeu_ps(p, v); }
+static inline vfloat vload_tail(const float *p, size_t n) { return _mm512_maskz_loadu_ps(tail_mask(n), p); }
+static inline void vstore_tail(float *p, vfloat v, size_t n) { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
+
+static inline vfloat vadd(vfloat a, vfloat b) { return _mm512_add_ps(a, b); }
+static inline vfloat vsub(vfloat a, vfloat b) { return _mm512_sub_ps(a, b); }
+static inline vfloat vmul(vfloat a, vfloat b) { return _mm512_mul_ps(a, b); }
+static inline vfloat vdiv(vfloat a, vfloat b) { return _mm512_div_ps(a, b); }
+static inline vfloat vfmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vfloat vmax(vfloat a, vfloat b) { return _mm512_max_ps(a, b); }
+static inline vfloat vmin(vfloat a, vfloat b) { return _mm512_min_ps(a, b); }
+static inline vfloat vabs(vfloat a) { return _mm512_abs_ps(a); }
+static inline vfloat vsqrt(vfloat a) { return _mm512_sqrt_ps(a); }
+
+static inline vmask vgt(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+static inline vmask vge(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+static inline vmask vlt(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+static inline vmask vle(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return _mm512_mask_blend_ps(m, b, a); }
+
+static inline vfloat vexp(vfloat a) { return Sleef_expf16_u10avx512f(a); }
+static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f16_u10avx512f(a); }
+static inline vfloat vlog(vfloat a) { return Sleef_logf16_u10avx512f(a); }
+static inline vfloat vlog1p(vfloat a) { return Sleef_log1pf16_u10avx512f(a); }
+static inline vfloat vtanh(vfloat a) { return Sleef_tanhf16_u10avx512f(a); }
+static inline vfloat verf(vfloat a) { return Sleef_erff16_u10avx512f(a); }
+
+static inline float vreduce_add(vfloat a) { return _mm512_reduce_add_ps(a); }
+static inline float vreduce_max(vfloat a) { return _mm512_reduce_max_ps(a); }
+
+#endif

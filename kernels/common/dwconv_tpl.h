@@ -1,0 +1,192 @@
+/* The depthwise convolution, written once over the vector layer.
+ * Each ISA's kernels/<isa>/dwconv_<isa>.c includes its vec_<isa>.h (which
+ * defines vfloat, VLEN, UNROLL_T, ISA_SUFFIX, ISA_ENUM and the operations)
+ * and then this file, which defines that ISA's struct dwconv1d_kernels.
+ *
+ * Every output accumulates its taps in the same order, j = 0 .. K-1, from
+ * zero, then adds the bias: border steps load a zero vector for the taps
+ * that fall in the padding (0 * w keeps IEEE semantics for Inf/NaN weights,
+ * as Keras's explicit padding does), so an output is bit-identical whether it
+ * is computed by the blocked interior loop or the border loop. */
+#ifndef DWCONV1D_DWCONV_TPL_H
+#define DWCONV1D_DWCONV_TPL_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "activation_tpl.h"
+#include "kernel.h"
+
+#define DWCONV1D_CAT_(a, b) a##b
+#define DWCONV1D_CAT(a, b) DWCONV1D_CAT_(a, b)
+
+static inline vfloat load_lanes(const float *p, size_t lanes) {
+  return lanes == VLEN ? vload(p) : vload_tail(p, lanes);
+}
+
+static inline void store_lanes(float *p, vfloat v, size_t lanes) {
+  if (lanes == VLEN)
+    vstore(p, v);
+  else
+    vstore_tail(p, v, lanes);
+}
+
+/* The range [lo, hi) of output steps whose taps all fall inside the input. */
+static void interior_steps(const struct dwconv1d_geometry *g, size_t *lo, size_t *hi) {
+  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
+  *lo = (g->pad_left + g->stride - 1) / g->stride;
+  *hi = g->in_steps + g->pad_left >= span ? (g->in_steps + g->pad_left - span) / g->stride + 1 : 0;
+}
+
+/* UNROLL_T interior steps of one channel vector: each weight load feeds
+ * UNROLL_T FMAs. `x` points at the first tap of step t. */
+static inline void conv_block_interior(const float *x, size_t row_step, size_t tap_step,
+                                       const float *w, size_t kernel_size, vfloat bias,
+                                       float *y, size_t out_stride, size_t lanes,
+                                       dwconv1d_activation act) {
+  vfloat acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vzero();
+  for (size_t j = 0; j < kernel_size; j++) {
+    const vfloat wj = vload(w + j * VLEN);
+    const float *xj = x + j * tap_step;
+    for (size_t r = 0; r < UNROLL_T; r++)
+      acc[r] = vfmadd(load_lanes(xj + r * row_step, lanes), wj, acc[r]);
+  }
+  for (size_t r = 0; r < UNROLL_T; r++)
+    store_lanes(y + r * out_stride, activate(vadd(acc[r], bias), act), lanes);
+}
+
+/* One output step of one channel vector, any step: taps outside the input
+ * read zeros. */
+static inline void conv_block_step(const struct dwconv1d_geometry *g,
+                                   const struct dwconv1d_tile *tile, size_t t, size_t c,
+                                   const float *w, vfloat bias, size_t lanes) {
+  vfloat acc = vzero();
+  size_t row = t * g->stride; /* input step + pad_left of tap 0 */
+  for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
+    vfloat xj = vzero();
+    if (row >= g->pad_left && row - g->pad_left < g->in_steps) {
+      const size_t src_row = row - g->pad_left - tile->row_base;
+      xj = load_lanes(tile->input + src_row * tile->input_stride + c, lanes);
+    }
+    acc = vfmadd(xj, vload(w + j * VLEN), acc);
+  }
+  float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
+  store_lanes(y, activate(vadd(acc, bias), tile->activation), lanes);
+}
+
+/* Output steps [t0, t1) of the channel vector starting at channel c. */
+static void conv_channel_vector(const struct dwconv1d_geometry *g,
+                                const struct dwconv1d_tile *tile, size_t c, size_t t0,
+                                size_t t1, size_t int_lo, size_t int_hi) {
+  const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
+  const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
+  const vfloat bias = vload(tile->bias + c);
+  const size_t row_step = g->stride * tile->input_stride;
+  const size_t tap_step = g->dilation * tile->input_stride;
+  size_t t = t0;
+  for (; t < t1 && t < int_lo; t++)
+    conv_block_step(g, tile, t, c, w, bias, lanes);
+  const size_t blocked_end = int_hi < t1 ? int_hi : t1;
+  for (; t + UNROLL_T <= blocked_end; t += UNROLL_T) {
+    const size_t first_row = t * g->stride - g->pad_left - tile->row_base;
+    conv_block_interior(tile->input + first_row * tile->input_stride + c, row_step, tap_step, w,
+                        g->kernel_size, bias,
+                        tile->output + (t - tile->t_begin) * tile->output_stride + c,
+                        tile->output_stride, lanes, tile->activation);
+  }
+  for (; t < t1; t++)
+    conv_block_step(g, tile, t, c, w, bias, lanes);
+}
+
+/* Time runs in short strips inside each channel vector so a strip's input
+ * rows stay in L1 while every channel vector of the tile passes over them. */
+static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
+  enum { STRIP = 4 * UNROLL_T };
+  size_t int_lo, int_hi;
+  interior_steps(g, &int_lo, &int_hi);
+  for (size_t t0 = tile->t_begin; t0 < tile->t_end; t0 += STRIP) {
+    const size_t t1 = tile->t_end - t0 < STRIP ? tile->t_end : t0 + STRIP;
+    for (size_t c = 0; c < tile->channels; c += VLEN)
+      conv_channel_vector(g, tile, c, t0, t1, int_lo, int_hi);
+  }
+}
+
+/* ---- last-axis activations over contiguous rows ---- */
+
+static float row_max(const float *x, size_t n) {
+  size_t i = 0;
+  float m = x[0];
+  if (n >= VLEN) {
+    vfloat vm = vload(x);
+    for (i = VLEN; i + VLEN <= n; i += VLEN)
+      vm = vmax(vm, vload(x + i));
+    m = vreduce_max(vm);
+  }
+  for (; i < n; i++)
+    m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+/* exp(x[i] - shift), stored back when `store`; returns the sum. */
+static float row_exp_shifted(float *x, size_t n, float shift, int store) {
+  const vfloat s = vset1(shift);
+  vfloat vsum = vzero();
+  size_t i = 0;
+  for (; i + VLEN <= n; i += VLEN) {
+    const vfloat e = vexp(vsub(vload(x + i), s));
+    vsum = vadd(vsum, e);
+    if (store)
+      vstore(x + i, e);
+  }
+  float sum = vreduce_add(vsum);
+  if (i < n) { /* the tail's unused lanes must not reach the sum */
+    float e[VLEN];
+    vstore(e, vexp(vsub(vload_tail(x + i, n - i), s)));
+    for (size_t k = 0; k < n - i; k++)
+      sum += e[k];
+    if (store)
+      memcpy(x + i, e, (n - i) * sizeof(float));
+  }
+  return sum;
+}
+
+static void softmax_row(float *x, size_t n) {
+  const float sum = row_exp_shifted(x, n, row_max(x, n), 1);
+  const vfloat vsum = vset1(sum);
+  for (size_t i = 0; i < n; i += VLEN) {
+    const size_t lanes = n - i < VLEN ? n - i : VLEN;
+    store_lanes(x + i, vdiv(load_lanes(x + i, lanes), vsum), lanes);
+  }
+}
+
+static void log_softmax_row(float *x, size_t n) {
+  const float m = row_max(x, n);
+  const float sum = row_exp_shifted(x, n, m, 0);
+  const vfloat shift = vadd(vset1(m), vlog(vset1(sum)));
+  for (size_t i = 0; i < n; i += VLEN) {
+    const size_t lanes = n - i < VLEN ? n - i : VLEN;
+    store_lanes(x + i, vsub(load_lanes(x + i, lanes), shift), lanes);
+  }
+}
+
+static void glu_row(const float *x, size_t half, float *out) {
+  for (size_t i = 0; i < half; i += VLEN) {
+    const size_t lanes = half - i < VLEN ? half - i : VLEN;
+    const vfloat a = load_lanes(x + i, lanes);
+    const vfloat b = load_lanes(x + half + i, lanes);
+    store_lanes(out + i, vmul(a, act_sigmoid(b)), lanes);
+  }
+}
+
+const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
+    .isa = ISA_ENUM,
+    .vlen = VLEN,
+    .conv_tile = conv_tile,
+    .softmax_row = softmax_row,
+    .log_softmax_row = log_softmax_row,
+    .glu_row = glu_row,
+};
+
+#endif

@@ -1,0 +1,68 @@
+/* The interface between the layer (src/) and each ISA's kernels (kernels/<isa>/). */
+#ifndef DWCONV1D_KERNEL_H
+#define DWCONV1D_KERNEL_H
+
+#include <stddef.h>
+
+#include "dwconv1d.h"
+
+/* The widest vector of any ISA, in floats: packed weights and channel tiles
+ * are laid out in multiples of it so one layout serves every path. */
+#define DWCONV1D_MAX_VLEN 16
+
+/* The convolution's shape along the steps axis. */
+struct dwconv1d_geometry {
+  size_t kernel_size; /* K */
+  size_t stride;      /* s */
+  size_t dilation;    /* d */
+  size_t pad_left;    /* zeros before input step 0 */
+  size_t in_steps;    /* T: input steps 0..T-1 exist, all others are zero */
+};
+
+/* One tile of work: output steps [t_begin, t_end) of a range of output
+ * channels, read from a channels-last source holding input steps from
+ * `row_base` on, one row per step (only rows inside [0, T) are read). */
+struct dwconv1d_tile {
+  const float *input;       /* source row `row_base`, first channel of the range */
+  size_t input_stride;      /* floats between source rows */
+  size_t row_base;          /* input step stored at `input` */
+  float *output;            /* output step t_begin, first channel of the range */
+  size_t output_stride;     /* floats between output rows */
+  size_t t_begin, t_end;    /* output steps to compute */
+  size_t channels;          /* output channels in the range */
+  const float *weights;     /* packed weights of the range (see dwconv1d_pack_weights) */
+  const float *bias;        /* bias of the range, padded to a whole vector */
+  dwconv1d_activation activation; /* LINEAR or an elementwise activation */
+};
+
+/* What one ISA provides. */
+struct dwconv1d_kernels {
+  dwconv1d_isa isa;
+  size_t vlen; /* floats per vector: the channel block width of packed weights */
+  void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
+  /* Row-wise (last-axis) activations over n contiguous floats, in place. */
+  void (*softmax_row)(float *x, size_t n);
+  void (*log_softmax_row)(float *x, size_t n);
+  /* out[i] = x[i] * sigmoid(x[half + i]) for i < half. */
+  void (*glu_row)(const float *x, size_t half, float *out);
+};
+
+/* Packed weights: blocks of `vlen` output channels; within a block, tap j's
+ * `vlen` weights are contiguous ([block][K][vlen]), zero beyond the last
+ * channel. The tile for channels starting at c (a multiple of vlen) uses
+ * weights + (c / vlen) * K * vlen. */
+size_t dwconv1d_packed_weights_floats(size_t kernel_size, size_t out_channels, size_t vlen);
+void dwconv1d_pack_weights(const float *kernel, size_t kernel_size, size_t out_channels,
+                           size_t vlen, float *packed);
+
+/* Sparsemax along n contiguous floats, in place; `work` holds n floats.
+ * ISA-independent: it is a sort, not arithmetic worth vectorising. */
+void dwconv1d_sparsemax_row(float *x, size_t n, float *work);
+
+extern const struct dwconv1d_kernels dwconv1d_kernels_scalar;
+extern const struct dwconv1d_kernels dwconv1d_kernels_sse4;
+extern const struct dwconv1d_kernels dwconv1d_kernels_avx2;
+extern const struct dwconv1d_kernels dwconv1d_kernels_avx512;
+extern const struct dwconv1d_kernels dwconv1d_kernels_neon;
+
+#endif

@@ -1,0 +1,70 @@
+/* The SSE4.1 vector layer: 4 lanes, no FMA, tails through a stack copy. */
+#ifndef DWCONV1D_VEC_SSE4_H
+#define DWCONV1D_VEC_SSE4_H
+
+#if !defined(__SSE4_1__)
+#error "kernels/sse4 must be compiled with -msse4.1"
+#endif
+
+#include <smmintrin.h>
+#include <sleef.h>
+#include <stddef.h>
+#include <string.h>
+
+#define VLEN 4
+#define ISA_SUFFIX sse4
+#define ISA_ENUM DWCONV1D_ISA_SSE4
+#define UNROLL_T 4
+
+typedef __m128 vfloat;
+typedef __m128 vmask;
+
+static inline vfloat vzero(void) { return _mm_setzero_ps(); }
+static inline vfloat vset1(float x) { return _mm_set1_ps(x); }
+static inline vfloat vload(const float *p) { return _mm_loadu_ps(p); }
+static inline void vstore(float *p, vfloat v) { _mm_storeu_ps(p, v); }
+/* SSE has no masked load: copy the n valid floats so nothing past p[n-1] is read. */
+static inline vfloat vload_tail(const float *p, size_t n) {
+  float tmp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  memcpy(tmp, p, n * sizeof(float));
+  return _mm_loadu_ps(tmp);
+}
+static inline void vstore_tail(float *p, vfloat v, size_t n) {
+  float tmp[4];
+  _mm_storeu_ps(tmp, v);
+  memcpy(p, tmp, n * sizeof(float));
+}
+
+static inline vfloat vadd(vfloat a, vfloat b) { return _mm_add_ps(a, b); }
+static inline vfloat vsub(vfloat a, vfloat b) { return _mm_sub_ps(a, b); }
+static inline vfloat vmul(vfloat a, vfloat b) { return _mm_mul_ps(a, b); }
+static inline vfloat vdiv(vfloat a, vfloat b) { return _mm_div_ps(a, b); }
+static inline vfloat vfmadd(vfloat a, vfloat b, vfloat c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static inline vfloat vmax(vfloat a, vfloat b) { return _mm_max_ps(a, b); }
+static inline vfloat vmin(vfloat a, vfloat b) { return _mm_min_ps(a, b); }
+static inline vfloat vabs(vfloat a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
+static inline vfloat vsqrt(vfloat a) { return _mm_sqrt_ps(a); }
+
+static inline vmask vgt(vfloat a, vfloat b) { return _mm_cmpgt_ps(a, b); }
+static inline vmask vge(vfloat a, vfloat b) { return _mm_cmpge_ps(a, b); }
+static inline vmask vlt(vfloat a, vfloat b) { return _mm_cmplt_ps(a, b); }
+static inline vmask vle(vfloat a, vfloat b) { return _mm_cmple_ps(a, b); }
+static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return _mm_blendv_ps(b, a, m); }
+
+static inline vfloat vexp(vfloat a) { return Sleef_expf4_u10sse4(a); }
+static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f4_u10sse4(a); }
+static inline vfloat vlog(vfloat a) { return Sleef_logf4_u10sse4(a); }
+static inline vfloat vlog1p(vfloat a) { return Sleef_log1pf4_u10sse4(a); }
+static inline vfloat vtanh(vfloat a) { return Sleef_tanhf4_u10sse4(a); }
+static inline vfloat verf(vfloat a) { return Sleef_erff4_u10sse4(a); }
+
+static inline float vreduce_add(vfloat a) {
+  const __m128 s = _mm_add_ps(a, _mm_movehl_ps(a, a));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+static inline float vreduce_max(vfloat a) {
+  const __m128 s = _mm_max_ps(a, _mm_movehl_ps(a, a));
+  return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+
+#endif
