@@ -6,22 +6,14 @@
 
 #include "dispatch.h"
 #include "error.h"
+#include "layer.h"
 #include "params.h"
 
 /* Output steps per tile, and output channels per gathered tile: small
  * enough that a tile's input rows stay in L2 while its channels pass. */
 enum { TIME_TILE = 64, CHANNEL_TILE = 256, ALIGNMENT = 64 };
 
-struct dwconv1d_layer {
-  dwconv1d_params params;
-  size_t channels;     /* C */
-  size_t out_channels; /* C * M */
-  const struct dwconv1d_kernels *kernels;
-  float *weights; /* packed for kernels->vlen */
-  float *bias;    /* out_channels rounded up to DWCONV1D_MAX_VLEN, zeros if !use_bias */
-};
-
-static float *alloc_floats(size_t count) {
+float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
   if (!dwconv1d_mul_ok(count, sizeof(float), &bytes) || bytes > SIZE_MAX - ALIGNMENT)
     return NULL;
@@ -68,9 +60,9 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
   const size_t padded = (out_channels + DWCONV1D_MAX_VLEN - 1) / DWCONV1D_MAX_VLEN *
                         DWCONV1D_MAX_VLEN;
   dwconv1d_layer *layer = malloc(sizeof *layer);
-  float *weights = alloc_floats(
+  float *weights = dwconv1d_alloc_floats(
       dwconv1d_packed_weights_floats(p->kernel_size, out_channels, kernels->vlen));
-  float *bias_copy = alloc_floats(padded);
+  float *bias_copy = dwconv1d_alloc_floats(padded);
   if (layer == NULL || weights == NULL || bias_copy == NULL) {
     free(layer);
     free(weights);
@@ -333,7 +325,7 @@ dwconv1d_status dwconv1d_layer_forward(const dwconv1d_layer *layer, size_t batch
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
                           "workspace size overflows size_t: steps=%zu", steps);
   float *workspace = NULL;
-  if (floats > 0 && (workspace = alloc_floats(floats)) == NULL)
+  if (floats > 0 && (workspace = dwconv1d_alloc_floats(floats)) == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_OUT_OF_MEMORY,
                           "out of memory for a %zu-byte forward workspace",
                           floats * sizeof(float));
