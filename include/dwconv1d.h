@@ -236,6 +236,42 @@ DWCONV1D_API void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_
 /* Releases a layer. NULL is ignored. */
 DWCONV1D_API void dwconv1d_layer_destroy(dwconv1d_layer *layer);
 
+/* ------------------------------------------------------------------ */
+/* Streaming (causal state carried across calls)                      */
+
+/* A stream runs one layer over `batch` sequences that arrive in chunks,
+ * keeping each sequence's trailing inputs between calls. */
+typedef struct dwconv1d_stream dwconv1d_stream;
+
+/* Creates a stream of `batch` sequences starting from an all-zero history.
+ * The layer must outlive the stream. Causal padding streams with no delay,
+ * valid padding with its natural delay; same padding cannot be streamed
+ * exactly and is refused (INVALID_ARGUMENT). On success *out owns the
+ * stream; release it with dwconv1d_stream_destroy. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch,
+                                                    dwconv1d_stream **out);
+
+/* How many output steps per sequence the next push of `steps` input steps
+ * will complete. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_output_steps(const dwconv1d_stream *stream,
+                                                          size_t steps, size_t *out_steps);
+
+/* Pushes the next `steps` input steps of every sequence.
+ *   input:  (batch, steps, C) or (batch, C, steps) as the layer's data_format says.
+ *   output: likewise with *out_steps steps (dwconv1d_stream_output_steps tells
+ *           how many in advance).
+ * Feeding a sequence in any chunking gives bit-for-bit the outputs of one
+ * causal forward call on the same path. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps,
+                                                  const float *input, float *output,
+                                                  size_t *out_steps);
+
+/* Returns every sequence to the all-zero history of a new stream. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_reset(dwconv1d_stream *stream);
+
+/* Releases a stream. NULL is ignored. */
+DWCONV1D_API void dwconv1d_stream_destroy(dwconv1d_stream *stream);
+
 #ifdef __cplusplus
 }
 #endif
