@@ -1,0 +1,71 @@
+/* The AArch64 AdvSIMD vector layer: 4 lanes, FMA, tails through a stack copy. */
+#ifndef DWCONV1D_VEC_NEON_H
+#define DWCONV1D_VEC_NEON_H
+
+#if !defined(__aarch64__) || !defined(__ARM_NEON)
+#error "kernels/neon must be compiled for AArch64 with AdvSIMD"
+#endif
+
+#include <arm_neon.h>
+#include <sleef.h>
+#include <stddef.h>
+#include <string.h>
+
+#define VLEN 4
+#define ISA_SUFFIX neon
+#define ISA_ENUM DWCONV1D_ISA_NEON
+/* 32 vector registers: 8 accumulators leave plenty for weights and inputs. */
+#define UNROLL_T 8
+
+typedef float32x4_t vfloat;
+typedef uint32x4_t vmask;
+
+static inline vfloat vzero(void) { return vdupq_n_f32(0.0f); }
+static inline vfloat vset1(float x) { return vdupq_n_f32(x); }
+static inline vfloat vload(const float *p) { return vld1q_f32(p); }
+static inline void vstore(float *p, vfloat v) { vst1q_f32(p, v); }
+/* No masked load on AdvSIMD: copy the n valid floats so nothing past p[n-1] is read. */
+static inline vfloat vload_tail(const float *p, size_t n) {
+  float tmp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  memcpy(tmp, p, n * sizeof(float));
+  return vld1q_f32(tmp);
+}
+static inline void vstore_tail(float *p, vfloat v, size_t n) {
+  float tmp[4];
+  vst1q_f32(tmp, v);
+  memcpy(p, tmp, n * sizeof(float));
+}
+
+static inline vfloat vadd(vfloat a, vfloat b) { return vaddq_f32(a, b); }
+static inline vfloat vsub(vfloat a, vfloat b) { return vsubq_f32(a, b); }
+static inline vfloat vmul(vfloat a, vfloat b) { return vmulq_f32(a, b); }
+static inline vfloat vdiv(vfloat a, vfloat b) { return vdivq_f32(a, b); }
+/* a*b + c with one rounding (FMLA), as on AVX2 and AVX-512. */
+static inline vfloat vfmadd(vfloat a, vfloat b, vfloat c) { return vfmaq_f32(c, a, b); }
+/* x86 max/min semantics, not FMAX/FMIN: the second operand is returned when
+ * either is NaN (and for +0/-0 ties), so vmax(c, x) and vmin(c, x) return a
+ * NaN x, and every path rounds relu(-0) and the clamps identically. */
+static inline vfloat vmax(vfloat a, vfloat b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+static inline vfloat vmin(vfloat a, vfloat b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
+static inline vfloat vabs(vfloat a) { return vabsq_f32(a); }
+static inline vfloat vsqrt(vfloat a) { return vsqrtq_f32(a); }
+
+/* Ordered compares: false when either operand is NaN, as _CMP_*_OQ on x86. */
+static inline vmask vgt(vfloat a, vfloat b) { return vcgtq_f32(a, b); }
+static inline vmask vge(vfloat a, vfloat b) { return vcgeq_f32(a, b); }
+static inline vmask vlt(vfloat a, vfloat b) { return vcltq_f32(a, b); }
+static inline vmask vle(vfloat a, vfloat b) { return vcleq_f32(a, b); }
+static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return vbslq_f32(m, a, b); }
+
+static inline vfloat vexp(vfloat a) { return Sleef_expf4_u10advsimd(a); }
+static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f4_u10advsimd(a); }
+static inline vfloat vlog(vfloat a) { return Sleef_logf4_u10advsimd(a); }
+static inline vfloat vlog1p(vfloat a) { return Sleef_log1pf4_u10advsimd(a); }
+static inline vfloat vtanh(vfloat a) { return Sleef_tanhf4_u10advsimd(a); }
+static inline vfloat verf(vfloat a) { return Sleef_erff4_u10advsimd(a); }
+
+static inline float vreduce_add(vfloat a) { return vaddvq_f32(a); }
+/* FMAXV returns NaN if any lane is NaN; softmax's sum is NaN then anyway. */
+static inline float vreduce_max(vfloat a) { return vmaxvq_f32(a); }
+
+#endif
