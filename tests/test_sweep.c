@@ -1,0 +1,338 @@
+/* Randomised differential sweep (checkasm style): every case runs on every
+ * ISA this CPU supports and is judged against the double reference; then a
+ * cross-ISA agreement check on larger, model-like shapes against the scalar
+ * path. Environment: DWCONV1D_TEST_SEED, DWCONV1D_TEST_CASES (sweep size),
+ * DWCONV1D_TEST_ONLY_CASE (run one case index, for reproduction). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reference.h"
+#include "test_common.h"
+
+enum {
+  default_cases = 720,          /* two passes over padding x format x activation x bias */
+  combos = 3 * 2 * DWCONV1D_ACTIVATION_COUNT * 2,
+  sweep_budget = 300000,        /* reference multiply-adds per case, keeps the sweep fast */
+  cross_cases = 24,
+  cross_budget = 2000000,
+  max_steps = 600,
+  isa_count = TEST_ISA_LAST + 1,
+};
+
+static const size_t fixed_kernel_sizes[] = {1, 2, 3, 4, 5, 7, 9, 31, 33, 63, 87};
+static const size_t edge_channels[] = {1,  2,  3,  4,  5,  7,  8,  11, 13, 15, 16,
+                                       17, 23, 31, 32, 33, 47, 48, 63, 64, 65, 67, 70};
+
+/* Owns the arrays a ref_problem points to. */
+typedef struct test_case {
+  ref_problem problem;
+  float *input, *kernel, *bias;
+} test_case;
+
+static void case_free(test_case *tc) {
+  free(tc->input);
+  free(tc->kernel);
+  free(tc->bias);
+  memset(tc, 0, sizeof *tc);
+}
+
+static size_t effective_size(const dwconv1d_params *p) {
+  return p->dilation_rate * (p->kernel_size - 1) + 1;
+}
+
+static size_t shortest_steps(const dwconv1d_params *p) {
+  return p->padding == DWCONV1D_PADDING_VALID ? effective_size(p) : 1;
+}
+
+static size_t work_of(const dwconv1d_params *p, size_t batch, size_t channels, size_t steps) {
+  ref_dims d;
+  if (!ref_dims_compute(p, batch, channels, steps, &d)) return 0;
+  return d.pre_count * p->kernel_size;
+}
+
+/* GLU needs an even last axis: C*M under channels_last, T_out otherwise. */
+static void make_glu_even(const dwconv1d_params *p, size_t *channels, size_t *steps) {
+  if (p->activation != DWCONV1D_ACTIVATION_GLU) return;
+  if (p->data_format == DWCONV1D_CHANNELS_LAST) {
+    if ((*channels * p->depth_multiplier) % 2 != 0) *channels += *channels < 70 ? 1 : -1;
+    return;
+  }
+  for (int tries = 0; tries < 64; ++tries) {
+    ref_dims d;
+    if (ref_dims_compute(p, 1, *channels, *steps, &d)) return;
+    ++*steps;
+  }
+}
+
+static void allocate_and_fill(test_case *tc, test_rng *r, double amplitude) {
+  ref_problem *pr = &tc->problem;
+  const dwconv1d_params *p = &pr->params;
+  const size_t n_in = pr->batch * pr->steps * pr->channels;
+  const size_t n_w = p->kernel_size * pr->channels * p->depth_multiplier;
+  const size_t n_b = pr->channels * p->depth_multiplier;
+  tc->input = malloc((n_in ? n_in : 1) * sizeof(float));
+  tc->kernel = malloc(n_w * sizeof(float));
+  tc->bias = p->use_bias ? malloc(n_b * sizeof(float)) : NULL;
+  if (tc->input == NULL || tc->kernel == NULL || (p->use_bias && tc->bias == NULL)) {
+    fprintf(stderr, "out of memory in the test\n");
+    exit(EXIT_FAILURE);
+  }
+  /* Weights of variance 1/K keep z of the input's order for every K. */
+  const double w = sqrt(3.0 / (double)p->kernel_size);
+  test_fill_uniform(r, tc->input, n_in, -amplitude, amplitude);
+  test_fill_uniform(r, tc->kernel, n_w, -w, w);
+  if (tc->bias) test_fill_uniform(r, tc->bias, n_b, -1.0, 1.0);
+  if (test_rng_range(r, 0, 9) == 0) /* some exact zeros */
+    for (size_t i = 0; i < n_in; i += 1 + test_rng_range(r, 0, 6)) tc->input[i] = 0.0f;
+  pr->input = tc->input;
+  pr->kernel = tc->kernel;
+  pr->bias = tc->bias;
+}
+
+/* Case `index` of the sweep: padding, format, activation and use_bias run
+ * through every combination; the rest is random within SPEC's ranges. */
+static void make_sweep_case(uint64_t seed, size_t index, test_case *tc) {
+  test_rng r = test_rng_make(seed, index);
+  memset(tc, 0, sizeof *tc);
+  dwconv1d_params p;
+  const size_t combo = index % combos;
+  const size_t choice = test_rng_range(&r, 0, 11);
+  p = dwconv1d_params_default(choice < 11 ? fixed_kernel_sizes[choice]
+                                          : test_rng_range(&r, 1, 100));
+  p.padding = (dwconv1d_padding)(combo % 3);
+  p.data_format = (dwconv1d_data_format)(combo / 3 % 2);
+  p.activation = (dwconv1d_activation)(combo / 6 % DWCONV1D_ACTIVATION_COUNT);
+  p.use_bias = combo / (6 * DWCONV1D_ACTIVATION_COUNT) % 2 == 0;
+  switch (test_rng_range(&r, 0, 2)) { /* strides > 1 and dilation > 1 never together */
+  case 0: break;
+  case 1: p.strides = test_rng_range(&r, 2, 4); break;
+  default: p.dilation_rate = test_rng_range(&r, 2, 8); break;
+  }
+  p.depth_multiplier = test_rng_range(&r, 0, 3) == 0 ? 1 : test_rng_range(&r, 1, 8);
+  size_t channels = test_rng_range(&r, 0, 1)
+                        ? edge_channels[test_rng_range(&r, 0, sizeof edge_channels /
+                                                                  sizeof edge_channels[0] - 1)]
+                        : test_rng_range(&r, 1, 70);
+  size_t batch = test_rng_range(&r, 1, 3);
+  const size_t shortest = shortest_steps(&p);
+  const size_t longest = shortest > max_steps ? shortest + 64 : max_steps;
+  size_t steps;
+  switch (test_rng_range(&r, 0, 3)) {
+  case 0: steps = shortest; break;
+  case 1: steps = shortest + test_rng_range(&r, 1, 16); break;
+  default: steps = test_rng_range(&r, shortest, longest); break;
+  }
+  /* Stay within the budget: fewer batches, then fewer steps, then channels. */
+  while (work_of(&p, batch, channels, steps) > sweep_budget && batch > 1) --batch;
+  while (work_of(&p, batch, channels, steps) > sweep_budget && steps > shortest)
+    steps = shortest + (steps - shortest) / 2;
+  while (work_of(&p, batch, channels, steps) > sweep_budget && channels > 1) channels /= 2;
+  make_glu_even(&p, &channels, &steps);
+  tc->problem.params = p;
+  tc->problem.batch = batch;
+  tc->problem.channels = channels;
+  tc->problem.steps = steps;
+  static const double amplitudes[] = {0.5, 2.0, 6.0};
+  allocate_and_fill(tc, &r, amplitudes[test_rng_range(&r, 0, 2)]);
+}
+
+typedef struct isa_tally {
+  bool supported;
+  unsigned long passed, failed;
+  double seconds;
+  double worst_score[DWCONV1D_ACTIVATION_COUNT]; /* fraction of the tolerance used */
+} isa_tally;
+
+static void probe_isas(isa_tally tally[isa_count], test_counts *counts) {
+  for (int i = TEST_ISA_FIRST; i <= TEST_ISA_LAST; ++i) {
+    const dwconv1d_isa isa = (dwconv1d_isa)i;
+    memset(&tally[i], 0, sizeof tally[i]);
+    tally[i].supported = dwconv1d_isa_supported(isa);
+    if (!tally[i].supported) {
+      printf("SKIP %s: not supported on this CPU\n", test_isa_label(isa));
+      counts->skipped++;
+    }
+  }
+  if (!tally[DWCONV1D_ISA_SCALAR].supported) {
+    printf("FAIL scalar path reported unsupported\n");
+    counts->failed++;
+  }
+}
+
+static void run_sweep(uint64_t seed, test_counts *counts) {
+  isa_tally tally[isa_count];
+  probe_isas(tally, counts);
+  const size_t cases = test_env_size("DWCONV1D_TEST_CASES", default_cases);
+  const char *only_text = getenv("DWCONV1D_TEST_ONLY_CASE");
+  const bool only = only_text != NULL && *only_text != '\0';
+  const size_t only_case = only ? test_env_size("DWCONV1D_TEST_ONLY_CASE", 0) : 0;
+  double reference_seconds = 0.0;
+  for (size_t i = only ? only_case : 0; i < (only ? only_case + 1 : cases); ++i) {
+    test_case tc;
+    make_sweep_case(seed, i, &tc);
+    ref_expectation ex;
+    const double t0 = test_now();
+    if (!test_count(counts, ref_expectation_compute(&tc.problem, &ex))) {
+      test_report_failure("the test built an invalid case", seed, i, DWCONV1D_ISA_SCALAR,
+                          &tc.problem, NULL, NULL);
+      case_free(&tc);
+      continue;
+    }
+    reference_seconds += test_now() - t0;
+    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k) {
+      if (!tally[k].supported) continue;
+      const double t1 = test_now();
+      const bool ok = test_run_and_check(&tc.problem, &ex, (dwconv1d_isa)k, seed, i, NULL);
+      tally[k].seconds += test_now() - t1;
+      double *worst = &tally[k].worst_score[tc.problem.params.activation];
+      *worst = fmax(*worst, test_last_worst_score());
+      if (ok)
+        tally[k].passed++;
+      else
+        tally[k].failed++;
+      test_count(counts, ok);
+    }
+    ref_expectation_free(&ex);
+    case_free(&tc);
+  }
+  printf("sweep: reference %.2f s\n", reference_seconds);
+  for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
+    if (tally[k].supported)
+      printf("sweep %-6s: %lu passed, %lu failed, %.2f s (create + forward + judge)\n",
+             test_isa_label((dwconv1d_isa)k), tally[k].passed, tally[k].failed,
+             tally[k].seconds);
+  if (getenv("DWCONV1D_TEST_VERBOSE") == NULL) return;
+  printf("largest fraction of the tolerance used, per activation:\n");
+  for (int a = 0; a < DWCONV1D_ACTIVATION_COUNT; ++a) {
+    printf("  %-17s", dwconv1d_activation_name((dwconv1d_activation)a));
+    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
+      if (tally[k].supported)
+        printf(" %s %.3f", test_isa_label((dwconv1d_isa)k), tally[k].worst_score[a]);
+    printf("\n");
+  }
+}
+
+/* strides > 1 together with dilation_rate > 1 is refused on every path. */
+static void run_stride_dilation_refusal(test_counts *counts) {
+  const float kernel[3 * 2] = {1, 2, 3, 4, 5, 6};
+  const float bias[2] = {0, 0};
+  for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k) {
+    if (!dwconv1d_isa_supported((dwconv1d_isa)k)) continue;
+    dwconv1d_set_isa((dwconv1d_isa)k);
+    dwconv1d_params p = dwconv1d_params_default(3);
+    p.strides = 2;
+    p.dilation_rate = 2;
+    dwconv1d_layer *layer = NULL;
+    const dwconv1d_status st = dwconv1d_layer_create(&p, 2, kernel, bias, &layer);
+    const bool ok = st == DWCONV1D_ERROR_INVALID_ARGUMENT && layer == NULL;
+    if (!test_count(counts, ok))
+      printf("FAIL isa=%s: strides=2 with dilation_rate=2 gave %s\n",
+             test_isa_label((dwconv1d_isa)k), dwconv1d_status_string(st));
+    dwconv1d_layer_destroy(layer);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cross-ISA agreement                                                 */
+
+static void make_cross_case(uint64_t seed, size_t index, test_case *tc) {
+  static const size_t model_channels[] = {64,  96,  100, 128, 129, 192, 256,
+                                          257, 320, 384, 512, 768, 1024, 1536};
+  static const size_t model_kernels[] = {2, 3, 4, 5, 7, 9, 31};
+  test_rng r = test_rng_make(seed ^ 0xC0550000u, index);
+  memset(tc, 0, sizeof *tc);
+  dwconv1d_params p = dwconv1d_params_default(model_kernels[test_rng_range(&r, 0, 6)]);
+  p.padding = (dwconv1d_padding)test_rng_range(&r, 0, 2);
+  p.data_format = (dwconv1d_data_format)test_rng_range(&r, 0, 1);
+  p.activation = (dwconv1d_activation)(index % DWCONV1D_ACTIVATION_COUNT);
+  p.use_bias = test_rng_range(&r, 0, 3) != 0;
+  p.depth_multiplier = test_rng_range(&r, 1, 2);
+  if (test_rng_range(&r, 0, 3) == 0) p.strides = 2;
+  size_t channels = model_channels[test_rng_range(&r, 0, 13)];
+  size_t steps = test_rng_range(&r, shortest_steps(&p) + 8, 1024);
+  while (work_of(&p, 1, channels, steps) > cross_budget && steps > shortest_steps(&p) + 8)
+    steps /= 2;
+  make_glu_even(&p, &channels, &steps);
+  tc->problem.params = p;
+  tc->problem.batch = 1;
+  tc->problem.channels = channels;
+  tc->problem.steps = steps;
+  allocate_and_fill(tc, &r, 2.0);
+}
+
+/* Every path must land within the SPEC §4 band around the scalar path: the
+ * scalar pre-activation z_s is within e of the truth and another path's
+ * within e of the truth, so the other path's z lies in z_s +- 2e; the
+ * activation's band is built on that interval. */
+static bool cross_check_case(uint64_t seed, size_t index, const test_case *tc) {
+  const ref_problem *pr = &tc->problem;
+  ref_problem linear = *pr;
+  linear.params.activation = DWCONV1D_ACTIVATION_LINEAR;
+  ref_dims act_dims, lin_dims;
+  if (!ref_dims_compute(&pr->params, pr->batch, pr->channels, pr->steps, &act_dims) ||
+      !ref_dims_compute(&linear.params, pr->batch, pr->channels, pr->steps, &lin_dims)) {
+    test_report_failure("the test built an invalid case", seed, index, DWCONV1D_ISA_SCALAR, pr,
+                        NULL, NULL);
+    return false;
+  }
+  const size_t n = lin_dims.pre_count;
+  float *scalar_z = malloc(n * sizeof *scalar_z);
+  double *z = malloc(n * sizeof *z), *err = malloc(n * sizeof *err);
+  bool ok = scalar_z != NULL && z != NULL && err != NULL;
+  ref_expectation ex;
+  memset(&ex, 0, sizeof ex);
+  if (ok) {
+    dwconv1d_set_isa(DWCONV1D_ISA_SCALAR);
+    const dwconv1d_status st = test_forward_once(&linear, scalar_z);
+    if (st != DWCONV1D_OK) {
+      test_report_failure("scalar linear run failed", seed, index, DWCONV1D_ISA_SCALAR,
+                          &linear, NULL, NULL);
+      ok = false;
+    }
+  }
+  if (ok) {
+    ref_preactivation(pr, &lin_dims, z, err); /* only err is used from here */
+    for (size_t i = 0; i < n; ++i) {
+      z[i] = scalar_z[i];
+      err[i] *= 2.0;
+    }
+    ok = ref_expectation_from(&pr->params, &act_dims, z, err, &ex);
+  }
+  for (int k = TEST_ISA_FIRST; ok && k <= TEST_ISA_LAST; ++k) {
+    if (!dwconv1d_isa_supported((dwconv1d_isa)k)) continue;
+    if (!test_run_and_check(pr, &ex, (dwconv1d_isa)k, seed, index, NULL)) {
+      printf("  (cross-ISA: judged against the scalar path's output +- 2e)\n");
+      ok = false;
+    }
+  }
+  ref_expectation_free(&ex);
+  free(scalar_z);
+  free(z);
+  free(err);
+  return ok;
+}
+
+static void run_cross_isa(uint64_t seed, test_counts *counts) {
+  const double t0 = test_now();
+  const size_t cases = test_env_size("DWCONV1D_TEST_CROSS_CASES", cross_cases);
+  for (size_t i = 0; i < cases; ++i) {
+    test_case tc;
+    make_cross_case(seed, i, &tc);
+    test_count(counts, cross_check_case(seed, i, &tc));
+    case_free(&tc);
+  }
+  printf("cross-ISA: %zu cases, %.2f s\n", cases, test_now() - t0);
+}
+
+int main(void) {
+  test_counts counts = {0, 0, 0};
+  const uint64_t seed = test_seed(0x5EED0001D1C0FFEEu);
+  run_sweep(seed, &counts);
+  run_stride_dilation_refusal(&counts);
+  if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) run_cross_isa(seed, &counts);
+  dwconv1d_reset_isa();
+  return test_summary("test_sweep", &counts);
+}
