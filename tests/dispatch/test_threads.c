@@ -82,14 +82,17 @@ static void *toggler(void *arg) {
   return NULL;
 }
 
+/* Uniform in [0, 1]. */
+static float uniform(void) { return (float)((double)rand() / RAND_MAX); }
+
 int main(void) {
   srand(7);
   for (size_t i = 0; i < K * C * M; i++)
-    kernel[i] = (float)rand() / RAND_MAX - 0.5f;
+    kernel[i] = uniform() - 0.5f;
   for (size_t i = 0; i < C * M; i++)
-    bias[i] = (float)rand() / RAND_MAX - 0.5f;
+    bias[i] = uniform() - 0.5f;
   for (size_t i = 0; i < T * C; i++)
-    input[i] = (float)rand() / RAND_MAX * 2.0f - 1.0f;
+    input[i] = uniform() * 2.0f - 1.0f;
   make_reference();
   const dwconv1d_params p = params();
   if (dwconv1d_layer_create(&p, C, kernel, bias, &shared_layer) != DWCONV1D_OK) {
