@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 
 import jax  # noqa: E402
 import keras  # noqa: E402
+from keras import ops  # noqa: E402
 
 FORMAT_MAGIC = "DWCONV1D-KERAS-CASE"
 FORMAT_VERSION = 1
@@ -171,10 +172,44 @@ def causal_cases():
     ]
 
 
+def sparsemax_with_fixed_threshold(x, axis=-1):
+    """Keras's sparsemax with the threshold of keras-team/keras#23469.
+
+    Keras <= 3.15.1 builds the threshold from the sum of all cumulative sums
+    over the support instead of the cumulative sum at its last index
+    (keras-team/keras#23425), so its rows do not sum to 1 once the support
+    holds two or more values. This is the same computation in keras.ops
+    (float32 on the same backend) with the threshold of Martins & Astudillo:
+    tau = (sum of the support's values - 1) / support size.
+    """
+    n = x.shape[axis]
+    descending = -ops.sort(-x, axis=axis)
+    running_sum = ops.cumsum(descending, axis=axis)
+    shape = [1] * len(x.shape)
+    shape[axis] = n
+    rank = ops.reshape(ops.arange(1, n + 1, dtype=x.dtype), shape)
+    support = descending - (running_sum - 1.0) / rank > 0
+    size = ops.sum(ops.cast(support, x.dtype), axis=axis, keepdims=True)
+    support_sum = ops.sum(ops.where(support, descending, 0.0), axis=axis, keepdims=True)
+    return ops.maximum(x - (support_sum - 1.0) / size, 0.0)
+
+
+def keras_sparsemax_is_correct():
+    """False for Keras with keras-team/keras#23425 (all of 3.x up to 3.15.1)."""
+    got = np.asarray(keras.activations.sparsemax(np.array([[0.0, 0.5, 1.0]], "f4")))
+    return bool(np.allclose(got, [[0.0, 0.25, 0.75]], atol=1e-6))
+
+
+SPARSEMAX_IS_CORRECT = None
+
+
 def keras_activation(name):
+    """The activation argument given to Keras, and where the output comes from."""
     if name == "gelu_approximate":
-        return lambda x: keras.activations.gelu(x, approximate=True)
-    return name
+        return (lambda x: keras.activations.gelu(x, approximate=True)), "keras"
+    if name == "sparsemax" and not SPARSEMAX_IS_CORRECT:
+        return sparsemax_with_fixed_threshold, "keras_ops_sparsemax_with_fix_of_keras#23469"
+    return name, "keras"
 
 
 def random_arrays(case, rng):
@@ -279,6 +314,18 @@ def check_against_numpy(case, x, kernel, bias, preact):
         sys.exit(f"{case.name}: Keras differs from the numpy reference by {err.max()}")
 
 
+def check_sparsemax(case, preact, output):
+    """Each row of a sparsemax is the projection of preact onto the simplex."""
+    rows_in = preact.astype(np.float64).reshape(-1, preact.shape[-1])
+    for row_in, row_out in zip(rows_in, output.reshape(rows_in.shape)):
+        descending = np.sort(row_in)[::-1]
+        running_sum = np.cumsum(descending)
+        size = np.count_nonzero(1 + np.arange(1, len(row_in) + 1) * descending > running_sum)
+        expected = np.maximum(row_in - (running_sum[size - 1] - 1) / size, 0)
+        if np.abs(expected - row_out).max() > 1e-5:
+            sys.exit(f"{case.name}: sparsemax row {row_out} is not the projection of {row_in}")
+
+
 def check_causal_mapping(case, x, kernel, bias, preact):
     """The grouped Conv1D <-> depthwise mapping, checked with Keras itself."""
     for padding in ("valid", "same"):
@@ -304,8 +351,11 @@ def record(case, seed, versions):
     x, kernel, bias = random_arrays(case, rng)
     run = run_grouped if case.padding == "causal" else run_depthwise
     preact = run(case, x, kernel, bias, None)
-    output = run(case, x, kernel, bias, keras_activation(case.activation))
+    activation, activation_source = keras_activation(case.activation)
+    output = run(case, x, kernel, bias, activation)
     check_against_numpy(case, x, kernel, bias, preact)
+    if case.activation == "sparsemax":
+        check_sparsemax(case, preact, output)
     if case.padding == "causal":
         check_causal_mapping(case, x, kernel, bias, preact)
     if not np.all(np.isfinite(output)):
@@ -321,6 +371,7 @@ def record(case, seed, versions):
         ("channels", case.channels), ("steps", case.steps),
         ("preact_shape", ",".join(map(str, preact.shape))),
         ("output_shape", ",".join(map(str, output.shape))),
+        ("activation_source", activation_source),
         ("floats", sum(a.size for a in arrays)), ("seed", seed),
     ] + list(versions.items())
     header = f"{FORMAT_MAGIC} {FORMAT_VERSION} " + " ".join(f"{k}={v}" for k, v in fields)
@@ -338,6 +389,8 @@ def main():
         sys.exit("set KERAS_BACKEND=jax")
     versions = {"keras": keras.__version__, "backend": keras.backend.backend(),
                 "backend_version": jax.__version__}
+    global SPARSEMAX_IS_CORRECT
+    SPARSEMAX_IS_CORRECT = keras_sparsemax_is_correct()
     # Keras >= 3.15 accepts strides > 1 with dilation_rate > 1; the C library
     # refuses the combination (SPEC §2), so no case uses it. Record which
     # behaviour the Keras that made the data has.
@@ -372,6 +425,10 @@ def main():
         f.write(f"python {sys.version.split()[0]}\n")
         f.write(f"strides>1 with dilation_rate>1 in this Keras: {strides_with_dilation} "
                 "(not recorded: the C library refuses it)\n")
+        f.write("sparsemax in this Keras: " + ("correct" if SPARSEMAX_IS_CORRECT else
+                "has keras-team/keras#23425 (wrong threshold); the sparsemax cases hold "
+                "the output of the same computation in keras.ops with the fix of "
+                "keras-team/keras#23469 (header field activation_source)") + "\n")
         f.write(f"cases {len(names)}, {total} bytes\n")
     print(f"wrote {len(names)} cases, {total} bytes, to {args.out}")
 
