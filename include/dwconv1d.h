@@ -240,37 +240,139 @@ DWCONV1D_API void dwconv1d_layer_destroy(dwconv1d_layer *layer);
 /* Streaming (causal state carried across calls)                      */
 
 /* A stream runs one layer over `batch` sequences that arrive in chunks,
- * keeping each sequence's trailing inputs between calls. */
+ * keeping each sequence's trailing inputs between calls.
+ *
+ * State: each sequence keeps its last H = dilation_rate * (kernel_size - 1)
+ * input steps as H x C floats, oldest step first, channels contiguous
+ * (state[r * C + c]; C = input channels, also under channels_first), as
+ * Mamba-style engines keep their convolution state. A new stream's state is
+ * all zeros: under causal padding that is the padding itself.
+ *
+ * Phase: the stream's rows advance together and share one phase, the state
+ * row (counted from the oldest, 0..H-1; H or more = not yet received) where
+ * the next output's window starts. Equivalently it is the number of input
+ * steps the stream takes before the step that completes its next output.
+ * Causal streams start at 0, valid streams at H (their natural delay); with
+ * strides 1 a causal stream's phase stays 0, and a valid stream's reaches 0
+ * after its first H steps. With strides s the phase is in [0, max(H, s-1)].
+ * A prefill's state is handed on by copying every row's state and the phase.
+ *
+ * A stream is not itself thread-safe: one thread at a time may use a given
+ * stream. Different streams, of the same layer or not, run concurrently. */
 typedef struct dwconv1d_stream dwconv1d_stream;
 
 /* Creates a stream of `batch` sequences starting from an all-zero history.
- * The layer must outlive the stream. Causal padding streams with no delay,
- * valid padding with its natural delay; same padding cannot be streamed
- * exactly and is refused (INVALID_ARGUMENT). On success *out owns the
- * stream; release it with dwconv1d_stream_destroy. */
+ * The layer must outlive the stream and is only read. Causal padding streams
+ * with no delay, valid padding with its natural delay (its outputs are those
+ * of a valid forward over everything pushed so far); same padding cannot be
+ * streamed exactly and is refused. Elementwise activations are fused;
+ * softmax, log_softmax, sparsemax and glu act per output step along the
+ * channels under channels_last, and are refused under channels_first (they
+ * would need the whole steps axis). batch == 0 gives a stream that does
+ * nothing. One-step pushes never allocate; longer ones may grow the
+ * stream's workspace once.
+ * On success *out owns the stream; release it with dwconv1d_stream_destroy.
+ * Errors: INVALID_ARGUMENT (NULL layer or out, same padding, an axis
+ * activation under channels_first, glu with an odd C*M, size overflow),
+ * OUT_OF_MEMORY; *out is then left untouched. */
 DWCONV1D_API dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch,
                                                     dwconv1d_stream **out);
 
 /* How many output steps per sequence the next push of `steps` input steps
- * will complete. */
+ * will complete, written to *out_steps: steps > phase ? (steps - 1 - phase)
+ * / strides + 1 : 0 (so ceil(steps / strides) for a causal stream at phase
+ * 0). Errors: INVALID_ARGUMENT for a NULL stream or out_steps. */
 DWCONV1D_API dwconv1d_status dwconv1d_stream_output_steps(const dwconv1d_stream *stream,
                                                           size_t steps, size_t *out_steps);
 
-/* Pushes the next `steps` input steps of every sequence.
- *   input:  (batch, steps, C) or (batch, C, steps) as the layer's data_format says.
+/* Pushes the next `steps` input steps of every sequence (steps may be 0).
+ *   input:  (batch, steps, C) or (batch, C, steps) as the layer's data_format says;
+ *           may be NULL when steps == 0.
  *   output: likewise with *out_steps steps (dwconv1d_stream_output_steps tells
- *           how many in advance).
+ *           how many in advance), the channel axis halved under glu; may be
+ *           NULL when the push completes no output.
+ *   out_steps: receives the output steps per sequence; may be NULL.
  * Feeding a sequence in any chunking gives bit-for-bit the outputs of one
- * causal forward call on the same path. */
+ * forward call over the whole sequence on the same path (causal: with no
+ * delay; valid: as the steps arrive). Strides are honoured across chunks.
+ * The buffers need no alignment and must not overlap.
+ * Errors: INVALID_ARGUMENT (NULL stream, or NULL input/output where data is
+ * required, size overflow), OUT_OF_MEMORY (a longer chunk than before needs
+ * a bigger workspace); on error the stream and the output are untouched. */
 DWCONV1D_API dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps,
                                                   const float *input, float *output,
                                                   size_t *out_steps);
 
-/* Returns every sequence to the all-zero history of a new stream. */
+/* Returns every sequence to the all-zero history and the phase of a new
+ * stream. Errors: INVALID_ARGUMENT for a NULL stream. */
 DWCONV1D_API dwconv1d_status dwconv1d_stream_reset(dwconv1d_stream *stream);
 
 /* Releases a stream. NULL is ignored. */
 DWCONV1D_API void dwconv1d_stream_destroy(dwconv1d_stream *stream);
+
+/* The state steps H = dilation_rate * (kernel_size - 1) of one sequence of a
+ * stream over `layer` (a state holds H * C floats, C the layer's input
+ * channels; H is 0 for kernel_size 1). Engines size their state pools with
+ * it. Errors: INVALID_ARGUMENT for a NULL layer or steps, and for a layer
+ * that cannot stream (as dwconv1d_stream_create refuses it). */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_state_steps(const dwconv1d_layer *layer,
+                                                         size_t *steps);
+
+/* Copies sequence `row`'s state (H x C floats, layout above) to `dst`, which
+ * the caller owns; dst may be NULL when H == 0. Errors: INVALID_ARGUMENT for
+ * a NULL stream or dst, or row >= batch. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_get_state(const dwconv1d_stream *stream, size_t row,
+                                                       float *dst);
+
+/* Replaces sequence `row`'s state with H x C floats copied from `src` (the
+ * caller keeps src); the phase is not changed. src may be NULL when H == 0.
+ * Errors: INVALID_ARGUMENT for a NULL stream or src, or row >= batch. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_set_state(dwconv1d_stream *stream, size_t row,
+                                                       const float *src);
+
+/* Restarts sequence `row` from the all-zero history, the others unchanged.
+ * Possible only while the shared phase equals a new stream's (always for
+ * causal strides 1; otherwise reset the whole stream, or use another).
+ * Errors: INVALID_ARGUMENT for a NULL stream, row >= batch, or a phase that
+ * differs from a new stream's (the message gives both). */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_reset_sequence(dwconv1d_stream *stream, size_t row);
+
+/* Writes the stream's phase (see above) to *phase. Errors: INVALID_ARGUMENT
+ * for a NULL stream or phase. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_get_phase(const dwconv1d_stream *stream,
+                                                       size_t *phase);
+
+/* Sets the stream's phase, e.g. to the phase of the stream whose states were
+ * copied in. Errors: INVALID_ARGUMENT for a NULL stream or a phase above
+ * max(H, strides - 1). */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_set_phase(dwconv1d_stream *stream, size_t phase);
+
+/* The state-pool call, for engines that keep every sequence's state in one
+ * pool of their own: pushes `steps` steps of `batch` rows whose states live in
+ * pool[slot_index[b] * H * C ...] (pool: pool_slots x H x C floats, layout
+ * above), as Mamba's causal_conv1d_update does with conv_state_indices.
+ *   input:  (batch, steps, C) or (batch, C, steps) as the data format says.
+ *   output: likewise with `steps` output steps (channels halved under glu).
+ *   slot_index: batch entries; a negative entry skips the row: its output
+ *           and every slot it does not name are left untouched. Rows run in
+ *           order, so two rows naming one slot continue each other.
+ * Stateless: nothing is kept between calls, and different calls may run
+ * concurrently on different slots. Needs strides == 1 (a slot holds no
+ * phase): each step completes one output, whose window is the slot's H steps
+ * followed by the chunk, i.e. phase 0. That is the causal stream exactly; for
+ * valid padding it is the valid stream once the slot holds H received steps
+ * (a stream's state after its phase reached 0). One-step calls with an
+ * elementwise or channels_last activation use no heap, only about 32 KiB of
+ * stack; others may allocate a workspace. batch == 0 or steps == 0 does
+ * nothing (pointers may then be NULL); pool may be NULL when H == 0.
+ * Errors: INVALID_ARGUMENT (NULL pointers, strides > 1, a layer that cannot
+ * stream, slot_index[b] >= pool_slots, size overflow), OUT_OF_MEMORY; on error
+ * nothing is written. */
+DWCONV1D_API dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t batch,
+                                                       size_t steps, const float *input,
+                                                       float *output, float *pool,
+                                                       size_t pool_slots,
+                                                       const ptrdiff_t *slot_index);
 
 #ifdef __cplusplus
 }
