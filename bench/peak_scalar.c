@@ -1,0 +1,24 @@
+/* FLOP peak of plain scalar code: independent mul+add chains. Built with
+ * auto-vectorisation off, so the chains stay scalar as the name promises. */
+#include "peak.h"
+
+#define CHAINS(X)                                                                                 \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+
+float bench_peak_scalar(uint64_t rounds) {
+  const float m = 0.999999f;
+  const float c = 1e-6f;
+#define DECLARE(i) float acc##i = 0.01f * (float)(i);
+  CHAINS(DECLARE)
+#undef DECLARE
+  for (uint64_t r = 0; r < rounds; r++) {
+#define STEP(i) acc##i = acc##i * m + c;
+    CHAINS(STEP)
+#undef STEP
+  }
+  float sum = 0.0f;
+#define ADD(i) sum += acc##i;
+  CHAINS(ADD)
+#undef ADD
+  return sum;
+}

@@ -1,0 +1,244 @@
+/* Prints the summary table and the issue-7 targets, see summary.h. */
+#include "summary.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { NAME_WIDTH = 18, CELL_WIDTH = 13 };
+
+static const bench_cell *cell_at(const bench_summary *s, size_t shape, size_t kind) {
+  return &s->cells[shape * s->kind_count + kind];
+}
+
+static bool timed(const bench_cell *cell) {
+  return cell->status == BENCH_CELL_TIMED && cell->have_figures;
+}
+
+/* The binding limit of a run: the larger of its two fractions is the one the
+ * roofline min(peak, intensity × bandwidth) sets. */
+static double limit_percent(const bench_cell *cell, char *which) {
+  if (cell->peak_percent >= cell->bandwidth_percent) {
+    *which = 'p';
+    return cell->peak_percent;
+  }
+  *which = 'm';
+  return cell->bandwidth_percent;
+}
+
+static void format_cell(const bench_cell *cell, bool best, char *text, size_t size) {
+  switch (cell->status) {
+    case BENCH_CELL_NOT_RUN: snprintf(text, size, "-"); return;
+    case BENCH_CELL_WRONG: snprintf(text, size, "WRONG"); return;
+    case BENCH_CELL_UNAVAILABLE: snprintf(text, size, "n/a"); return;
+    case BENCH_CELL_FAILED: snprintf(text, size, "failed"); return;
+    case BENCH_CELL_TIMED: break;
+  }
+  if (!cell->have_figures) {
+    snprintf(text, size, "?");
+    return;
+  }
+  char which = 'p';
+  const double percent = limit_percent(cell, &which);
+  snprintf(text, size, cell->gflops < 10.0 ? "%5.2f %3.0f%%%c%s" : "%5.1f %3.0f%%%c%s",
+           cell->gflops, percent, which, best ? "<" : "");
+}
+
+static void print_table(FILE *out, const bench_summary *s) {
+  fprintf(out, "%-*s", NAME_WIDTH, "shape");
+  for (size_t k = 0; k < s->kind_count; k++) {
+    char title[32];
+    snprintf(title, sizeof title, "%s%s", s->kinds[k].title, k == s->auto_kind ? "*" : "");
+    fprintf(out, " %*s", CELL_WIDTH, title);
+  }
+  fprintf(out, "\n");
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    size_t best = s->kind_count;
+    for (size_t k = 0; k < s->kind_count; k++) {
+      const bench_cell *cell = cell_at(s, i, k);
+      if (timed(cell) && (best == s->kind_count || cell->gflops > cell_at(s, i, best)->gflops)) {
+        best = k;
+      }
+    }
+    fprintf(out, "%-*s", NAME_WIDTH, bench_shapes[i].name);
+    for (size_t k = 0; k < s->kind_count; k++) {
+      char text[48];
+      format_cell(cell_at(s, i, k), k == best, text, sizeof text);
+      fprintf(out, " %*s", CELL_WIDTH, text);
+    }
+    fprintf(out, "\n");
+  }
+}
+
+static void print_shapes(FILE *out) {
+  fprintf(out, "\nShapes (B batch, T steps, C channels, K kernel, M depth_multiplier, s strides, "
+               "d dilation; cl/cf channels_last/first):\n");
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    char description[128];
+    bench_shape_describe(&bench_shapes[i], description, sizeof description);
+    fprintf(out, "  %-*s %-38s %s\n", NAME_WIDTH, bench_shapes[i].name, description,
+            bench_shapes[i].source);
+  }
+}
+
+/* Every cell that was not timed, with its reason: nothing fails quietly. */
+static void print_problems(FILE *out, const bench_summary *s) {
+  bool any = false;
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    for (size_t k = 0; k < s->kind_count; k++) {
+      const bench_cell *cell = cell_at(s, i, k);
+      if (cell->status == BENCH_CELL_TIMED || cell->status == BENCH_CELL_NOT_RUN) continue;
+      if (!any) fprintf(out, "\nNot timed:\n");
+      any = true;
+      fprintf(out, "  %s/%s: %s%s\n", bench_shapes[i].name, s->kinds[k].name,
+              cell->status == BENCH_CELL_WRONG ? "WRONG RESULT, " : "", cell->note);
+    }
+  }
+}
+
+/* Index of the fastest timed peer of shape i, or kind_count. */
+static size_t best_peer(const bench_summary *s, size_t i) {
+  size_t best = s->kind_count;
+  for (size_t k = 0; k < s->kind_count; k++) {
+    const bench_cell *cell = cell_at(s, i, k);
+    if (!s->kinds[k].is_peer || !timed(cell)) continue;
+    if (best == s->kind_count || cell->gflops > cell_at(s, i, best)->gflops) best = k;
+  }
+  return best;
+}
+
+typedef struct tally {
+  int met, total;
+} tally;
+
+static const char *judge(tally *t, bool met) {
+  t->total++;
+  t->met += met;
+  return met ? "ok" : "MISS";
+}
+
+/* One row of the targets table for the auto path on shape i. */
+static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally *t,
+                             double *log_ratio_sum, int *ratio_count) {
+  const bench_shape *shape = &bench_shapes[i];
+  const bench_cell *mine = cell_at(s, i, s->auto_kind);
+  fprintf(out, "%-*s", NAME_WIDTH, shape->name);
+  if (!timed(mine)) {
+    fprintf(out, " (auto path not timed)\n");
+    return;
+  }
+  /* Issue 7's two classes: data in cache with K >= 16, and K <= 8 on data
+   * larger than L2. Other shapes have no fraction-of-limit target. */
+  const size_t K = shape->params.kernel_size;
+  const double footprint = s->footprint_bytes[i];
+  char column[64] = "-";
+  if (K >= 16) {
+    snprintf(column, sizeof column, "%3.0f%% of peak %s", mine->peak_percent,
+             judge(t, mine->peak_percent >= 90.0));
+  } else if (K <= 8 && footprint > (double)s->l2_bytes) {
+    snprintf(column, sizeof column, "%3.0f%% of copy %s", mine->bandwidth_percent,
+             judge(t, mine->bandwidth_percent >= 85.0));
+  }
+  fprintf(out, " %-20s", column);
+
+  const size_t peer = best_peer(s, i);
+  if (peer < s->kind_count) {
+    const double ratio = mine->gflops / cell_at(s, i, peer)->gflops;
+    *log_ratio_sum += log(ratio);
+    (*ratio_count)++;
+    snprintf(column, sizeof column, "%5.2fx %s %s", ratio, s->kinds[peer].title,
+             judge(t, ratio >= 1.0));
+  } else {
+    snprintf(column, sizeof column, "-");
+  }
+  fprintf(out, " %-24s", column);
+
+  snprintf(column, sizeof column, "-");
+  const bench_shape *base = shape->baseline[0] ? bench_shape_find(shape->baseline) : NULL;
+  if (base != NULL) {
+    const bench_cell *other = cell_at(s, (size_t)(base - bench_shapes), s->auto_kind);
+    if (timed(other)) {
+      const double ratio = mine->gflops / other->gflops;
+      snprintf(column, sizeof column, "%5.2fx %s %s", ratio, base->name, judge(t, ratio >= 0.8));
+    }
+  }
+  fprintf(out, " %s\n", column);
+}
+
+/* Path `numerator` against path `denominator` over all shapes: the worst
+ * ratio, judged against `target` when target > 0. */
+static void print_isa_ratio(FILE *out, const bench_summary *s, dwconv1d_isa numerator,
+                            dwconv1d_isa denominator, double target, const char *why_no_target,
+                            tally *t) {
+  size_t kn = s->kind_count, kd = s->kind_count;
+  for (size_t k = 0; k < s->kind_count; k++) {
+    if (s->kinds[k].is_peer) continue;
+    if (s->kinds[k].isa == numerator) kn = k;
+    if (s->kinds[k].isa == denominator) kd = k;
+  }
+  if (kn == s->kind_count || kd == s->kind_count) return;
+  double worst = INFINITY;
+  size_t worst_shape = 0;
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    const bench_cell *a = cell_at(s, i, kn), *b = cell_at(s, i, kd);
+    if (!timed(a) || !timed(b)) continue;
+    const double ratio = a->gflops / b->gflops;
+    if (ratio < worst) {
+      worst = ratio;
+      worst_shape = i;
+    }
+  }
+  if (isinf(worst)) return;
+  fprintf(out, "%s vs %s: worst %.2fx (%s)", s->kinds[kn].name, s->kinds[kd].name, worst,
+          bench_shapes[worst_shape].name);
+  if (target > 0.0) {
+    fprintf(out, ", target >= %.1fx %s\n", target, judge(t, worst >= target));
+  } else {
+    fprintf(out, ", no target: %s\n", why_no_target);
+  }
+}
+
+static void print_targets(FILE *out, const bench_summary *s) {
+  if (s->auto_kind >= s->kind_count) {
+    fprintf(out, "\nIssue 7 targets: not checked (the auto path is unknown).\n");
+    return;
+  }
+  fprintf(out, "\nIssue 7 targets for the auto path (%s), single thread, this run:\n",
+          s->kinds[s->auto_kind].name);
+  fprintf(out, "%-*s %-20s %-24s %s\n", NAME_WIDTH, "shape", "limit (90/85 %)",
+          "vs best peer (>= 1x)", "vs baseline (>= 0.8x)");
+  tally t = {0, 0};
+  double log_ratio_sum = 0.0;
+  int ratio_count = 0;
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    print_target_row(out, s, i, &t, &log_ratio_sum, &ratio_count);
+  }
+  if (ratio_count > 0) {
+    const double geomean = exp(log_ratio_sum / ratio_count);
+    fprintf(out, "geometric mean vs best peer over %d shapes: %.2fx, target >= 1.5x %s\n",
+            ratio_count, geomean, judge(&t, geomean >= 1.5));
+  }
+  const double *peak = s->limits->peak_flops;
+  if (peak[DWCONV1D_ISA_AVX2] > 0.0 && peak[DWCONV1D_ISA_AVX512] > 0.0) {
+    const bool same_width = peak[DWCONV1D_ISA_AVX512] < 1.25 * peak[DWCONV1D_ISA_AVX2];
+    char why[96];
+    snprintf(why, sizeof why, "this core's AVX-512 FMA peak is %.2fx its AVX2 peak",
+             peak[DWCONV1D_ISA_AVX512] / peak[DWCONV1D_ISA_AVX2]);
+    print_isa_ratio(out, s, DWCONV1D_ISA_AVX2, DWCONV1D_ISA_AVX512, same_width ? 0.9 : 0.0, why,
+                    &t);
+  }
+  /* "Well ahead of scalar" read as at least twice as fast. */
+  print_isa_ratio(out, s, DWCONV1D_ISA_SSE4, DWCONV1D_ISA_SCALAR, 2.0, "", &t);
+  print_isa_ratio(out, s, DWCONV1D_ISA_NEON, DWCONV1D_ISA_SCALAR, 2.0, "", &t);
+  fprintf(out, "targets met: %d of %d\n", t.met, t.total);
+}
+
+void bench_summary_print(FILE *out, const bench_summary *s) {
+  if (s->preamble != NULL) fputs(s->preamble, out);
+  fprintf(out, "\nGFLOP/s, then the %% of the limit that binds: p = FMA peak of the path's ISA "
+               "(peers: of the fastest ISA),\nm = warm memcpy of the same bytes; '<' marks the "
+               "fastest of the row; * the path auto picks.\n\n");
+  print_table(out, s);
+  print_problems(out, s);
+  print_shapes(out);
+  print_targets(out, s);
+}
