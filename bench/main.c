@@ -192,6 +192,9 @@ static void run_case(bench_state *state, void *arg) {
     bench_set_counter(state, "dram_bw%", 100.0 * data->sizes.bytes / limits.dram_copy_bytes_per_second,
                       BENCH_COUNTER_PER_SECOND);
   }
+  /* The references of the two fractions, so the JSON carries them too. */
+  bench_set_counter(state, "ref_peak_GFLOP/s", peak * 1e-9, BENCH_COUNTER_PLAIN);
+  bench_set_counter(state, "ref_copy_GB/s", data->copy_bytes_per_second * 1e-9, BENCH_COUNTER_PLAIN);
   bench_set_label(state, cell->note);
 }
 
@@ -375,7 +378,9 @@ static void describe_run(char *text, size_t size, bench_mode mode, const char *r
     append(text, size, " %s%s", dwconv1d_isa_name(isa),
            dwconv1d_isa_supported(isa) ? "" : " (not on this CPU)");
   }
-  append(text, size, "; auto picks %s\n",
+  const char *variable = getenv("DWCONV1D_ISA");
+  append(text, size, "; %s%s%s picks %s (marked *)\n", variable ? "DWCONV1D_ISA=" : "auto",
+         variable ? variable : "", variable ? " (from the environment)" : "",
          auto_kind < kind_count ? kinds[auto_kind].name : "an unknown path (see the error above)");
   append(text, size, "%s", peer_lines);
   append(text, size, "every path and peer is checked once against the scalar path before it is "

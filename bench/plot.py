@@ -99,8 +99,8 @@ def draw(results, context, output):
     bottom.grid(axis="y", alpha=0.3)
     bottom.set_xticks(range(len(shapes)))
     bottom.set_xticklabels(shapes, rotation=60, ha="right", fontsize=8)
-    top.legend(ncol=min(len(runners), 7), fontsize=8, loc="upper left",
-               bbox_to_anchor=(0.0, 1.18))
+    top.legend(ncol=min(len(runners), 7), fontsize=8, loc="lower left",
+               bbox_to_anchor=(0.0, 1.0))
     peaks = ", ".join(
         f"{key[len('peak_gflops_'):]} {float(value):.0f}"
         for key, value in sorted(context.items())
