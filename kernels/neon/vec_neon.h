@@ -1,4 +1,4 @@
-/* The AArch64 AdvSIMD vector layer: 4 lanes, FMA, tails through a stack copy. */
+/* The AArch64 AdvSIMD vector layer: 4 lanes, FMA, tails through lane loads. */
 #ifndef DWCONV1D_VEC_NEON_H
 #define DWCONV1D_VEC_NEON_H
 
@@ -9,7 +9,6 @@
 #include <arm_neon.h>
 #include <sleef.h>
 #include <stddef.h>
-#include <string.h>
 
 #define VLEN 4
 #define ISA_SUFFIX neon
@@ -24,16 +23,25 @@ static inline vfloat vzero(void) { return vdupq_n_f32(0.0f); }
 static inline vfloat vset1(float x) { return vdupq_n_f32(x); }
 static inline vfloat vload(const float *p) { return vld1q_f32(p); }
 static inline void vstore(float *p, vfloat v) { vst1q_f32(p, v); }
-/* No masked load on AdvSIMD: copy the n valid floats so nothing past p[n-1] is read. */
+/* No masked load on AdvSIMD: the valid lanes are loaded and stored one or two
+ * at a time, so nothing past p[n-1] is touched, and without a call to memcpy
+ * that would force the accumulators out of registers. n is 0..3. */
 static inline vfloat vload_tail(const float *p, size_t n) {
-  float tmp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  memcpy(tmp, p, n * sizeof(float));
-  return vld1q_f32(tmp);
+  const float32x2_t zero2 = vdup_n_f32(0.0f);
+  switch (n) {
+  case 1: return vcombine_f32(vld1_lane_f32(p, zero2, 0), zero2);
+  case 2: return vcombine_f32(vld1_f32(p), zero2);
+  case 3: return vcombine_f32(vld1_f32(p), vld1_lane_f32(p + 2, zero2, 0));
+  default: return vdupq_n_f32(0.0f);
+  }
 }
 static inline void vstore_tail(float *p, vfloat v, size_t n) {
-  float tmp[4];
-  vst1q_f32(tmp, v);
-  memcpy(p, tmp, n * sizeof(float));
+  switch (n) {
+  case 1: vst1q_lane_f32(p, v, 0); break;
+  case 2: vst1_f32(p, vget_low_f32(v)); break;
+  case 3: vst1_f32(p, vget_low_f32(v)); vst1q_lane_f32(p + 2, v, 2); break;
+  default: break;
+  }
 }
 
 static inline vfloat vadd(vfloat a, vfloat b) { return vaddq_f32(a, b); }
