@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dwconv1d.h"
 
@@ -78,6 +79,8 @@ static void *toggler(void *arg) {
       if (dwconv1d_isa_supported((dwconv1d_isa)i))
         dwconv1d_set_isa((dwconv1d_isa)i);
     dwconv1d_reset_isa();
+    /* A pause, so a spinning toggler cannot starve the workers under qemu. */
+    nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
   }
   return NULL;
 }
