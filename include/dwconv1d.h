@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -225,6 +226,29 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_forward(const dwconv1d_layer *layer,
                                                     size_t steps, const float *input,
                                                     float *output);
 
+/* A task the library hands to a caller's thread pool: run it for `task`. */
+typedef void (*dwconv1d_task_fn)(void *context, size_t task);
+
+/* A caller's parallel-for: calls task(context, i) once for every i in
+ * [0, count), on any threads and in any order, and returns when all calls
+ * have returned. pthreadpool_parallelize_1d(pool, task, context, count, 0)
+ * has exactly this shape. */
+typedef void (*dwconv1d_parallel_for)(void *pool, dwconv1d_task_fn task, void *context,
+                                      size_t count);
+
+/* Like dwconv1d_layer_forward, with the work split into tasks that
+ * `parallel_for` runs on the caller's pool. `threads` is how many tasks the
+ * pool runs at once: the work is cut into about 4 tasks per thread (over
+ * batch, then steps, then channels, so batch 1 scales too), never more than
+ * 8 * threads, each with its own workspace. parallel_for is called at most
+ * once per call, and not at all when batch == 0 or there is a single task.
+ * The results are bit-identical to dwconv1d_layer_forward whatever the
+ * thread count. A NULL parallel_for runs everything on the calling thread.
+ * Errors as dwconv1d_layer_forward, plus INVALID_ARGUMENT for threads == 0. */
+DWCONV1D_API dwconv1d_status dwconv1d_layer_forward_parallel(
+    const dwconv1d_layer *layer, size_t batch, size_t steps, const float *input, float *output,
+    dwconv1d_parallel_for parallel_for, void *pool, size_t threads);
+
 /* The ISA this layer runs on. */
 DWCONV1D_API dwconv1d_isa dwconv1d_layer_isa(const dwconv1d_layer *layer);
 
@@ -235,6 +259,120 @@ DWCONV1D_API void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_
 
 /* Releases a layer. NULL is ignored. */
 DWCONV1D_API void dwconv1d_layer_destroy(dwconv1d_layer *layer);
+
+/* ------------------------------------------------------------------ */
+/* Initializers                                                       */
+
+/* Fresh weights drawn as Keras 3's initializers draw them, for a layer made
+ * from scratch. The distributions are Keras's (its default parameters, its
+ * fan computation, its truncation); the random streams are the library's
+ * own (xoshiro256** seeded through splitmix64), so the values differ from
+ * Keras's but the same seed gives the same values in every call, thread and
+ * ISA of a given build. Values are drawn in double and rounded to float32.
+ *
+ * Fans follow Keras's compute_fans: a shape of rank 1 has fan_in = fan_out =
+ * shape[0]; rank 2 has fan_in = shape[0], fan_out = shape[1]; rank 3 and up
+ * multiply the receptive field (every dimension but the last two) into
+ * fan_in = shape[-2] * field and fan_out = shape[-1] * field. For the
+ * DepthwiseConv1D kernel (K, C, M) that is fan_in = K*C, fan_out = K*M. */
+
+typedef enum dwconv1d_initializer_kind {
+  DWCONV1D_INITIALIZER_CONSTANT,         /* every element = value */
+  DWCONV1D_INITIALIZER_RANDOM_NORMAL,    /* normal(mean, stddev) */
+  DWCONV1D_INITIALIZER_RANDOM_UNIFORM,   /* uniform on [minval, maxval) */
+  DWCONV1D_INITIALIZER_TRUNCATED_NORMAL, /* normal(mean, stddev) redrawn beyond 2 stddev */
+  DWCONV1D_INITIALIZER_VARIANCE_SCALING, /* variance scale / n, n from mode and the fans */
+  DWCONV1D_INITIALIZER_ORTHOGONAL,       /* gain * an orthogonal matrix (Haar) */
+} dwconv1d_initializer_kind;
+
+/* VarianceScaling's mode: which fan n is. */
+typedef enum dwconv1d_fan_mode {
+  DWCONV1D_FAN_IN,  /* "fan_in":  n = max(1, fan_in) */
+  DWCONV1D_FAN_OUT, /* "fan_out": n = max(1, fan_out) */
+  DWCONV1D_FAN_AVG, /* "fan_avg": n = max(1, (fan_in + fan_out) / 2) */
+} dwconv1d_fan_mode;
+
+/* VarianceScaling's distribution, each with variance scale / n. */
+typedef enum dwconv1d_scaling_distribution {
+  /* "truncated_normal" (Keras also reads "normal" so): a normal cut at two
+   * standard deviations, its stddev sqrt(scale/n) / 0.87962566103423978 so
+   * that the variance after the cut is scale / n. */
+  DWCONV1D_SCALING_TRUNCATED_NORMAL,
+  DWCONV1D_SCALING_UNTRUNCATED_NORMAL, /* "untruncated_normal": stddev sqrt(scale/n) */
+  DWCONV1D_SCALING_UNIFORM,            /* "uniform": on [-sqrt(3 scale/n), +sqrt(3 scale/n)) */
+} dwconv1d_scaling_distribution;
+
+/* One initializer with its parameters, named as in Keras's get_config().
+ * Each kind reads only the fields its comment names. */
+typedef struct dwconv1d_initializer {
+  dwconv1d_initializer_kind kind;
+  double value;  /* CONSTANT (Keras's Constant default 0) */
+  double mean;   /* RANDOM_NORMAL, TRUNCATED_NORMAL: default 0 */
+  double stddev; /* RANDOM_NORMAL, TRUNCATED_NORMAL: default 0.05, >= 0 */
+  double minval; /* RANDOM_UNIFORM: default -0.05 */
+  double maxval; /* RANDOM_UNIFORM: default 0.05, >= minval */
+  double scale;  /* VARIANCE_SCALING: > 0 */
+  dwconv1d_fan_mode mode;                     /* VARIANCE_SCALING */
+  dwconv1d_scaling_distribution distribution; /* VARIANCE_SCALING */
+  /* VARIANCE_SCALING: 0 and 0 compute both fans from the shape (above);
+   * otherwise they are used as given (Keras's input_axes / output_axes). */
+  size_t fan_in, fan_out;
+  double gain; /* ORTHOGONAL: default 1 */
+} dwconv1d_initializer;
+
+/* The initializer Keras builds from `keras_name` with its default parameters.
+ * Names are case-sensitive, as Keras looks them up: the snake_case names
+ * "zeros", "ones", "constant", "random_normal", "random_uniform",
+ * "truncated_normal", "variance_scaling", "glorot_uniform", "glorot_normal",
+ * "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal",
+ * the class names ("GlorotUniform", ...), and Keras's aliases "zero", "one",
+ * "normal", "uniform", "OrthogonalInitializer". glorot_* are fan_avg with
+ * scale 1, he_* fan_in with scale 2, lecun_* fan_in with scale 1 (the _normal
+ * ones truncated, the _uniform ones uniform); variance_scaling is scale 1,
+ * fan_in, truncated_normal.
+ * Errors: INVALID_ARGUMENT for NULL, an unknown name, or Keras's "identity"
+ * and "stft" (2-D only and Conv1D-only, never a DepthwiseConv1D weight);
+ * *out is written only on success. */
+DWCONV1D_API dwconv1d_status dwconv1d_initializer_from_name(const char *keras_name,
+                                                            dwconv1d_initializer *out);
+
+/* Fills `out` (the product of shape[0..rank-1] floats, row-major) with
+ * values drawn by `init` from `seed`. rank 0 is a scalar (one value); a zero
+ * dimension gives no values (out may then be NULL). ORTHOGONAL flattens the
+ * shape to (product of all but the last, last) and writes a matrix with
+ * orthonormal columns, or rows when it is wider than tall, times gain.
+ * Errors: INVALID_ARGUMENT for NULL pointers, a kind, mode or distribution
+ * outside its enum, a non-finite parameter (CONSTANT's value excepted), a
+ * negative stddev, minval > maxval, scale <= 0, only one of fan_in/fan_out
+ * given, ORTHOGONAL with rank < 2, or an element count that overflows
+ * size_t; OUT_OF_MEMORY (ORTHOGONAL needs a workspace of doubles of the
+ * output's size). Nothing is written on error. */
+DWCONV1D_API dwconv1d_status dwconv1d_initializer_fill(const dwconv1d_initializer *init,
+                                                       const size_t *shape, size_t rank,
+                                                       uint64_t seed, float *out);
+
+/* dwconv1d_initializer_from_name(initializer) then dwconv1d_initializer_fill:
+ * Keras's named initializer with its default parameters. */
+DWCONV1D_API dwconv1d_status dwconv1d_initialize(const char *initializer, const size_t *shape,
+                                                 size_t rank, uint64_t seed, float *out);
+
+/* A fresh layer's weights, as Keras's DepthwiseConv1D.build draws them:
+ *   kernel: (K, C, M) from `depthwise_initializer` (NULL: "glorot_uniform"),
+ *           exactly what dwconv1d_initialize writes for that shape and seed;
+ *   bias:   (C*M) from `bias_initializer` (NULL: "zeros"), drawn from a
+ *           stream derived from `seed` (not `seed` itself, so that random
+ *           kernel and bias are independent); written only when p->use_bias,
+ *           and may be NULL otherwise.
+ * Errors: INVALID_ARGUMENT (parameters as dwconv1d_params_validate,
+ * channels == 0, NULL kernel, NULL bias with use_bias, names as
+ * dwconv1d_initializer_from_name, orthogonal for the 1-D bias, sizes that
+ * overflow), OUT_OF_MEMORY; nothing is written on error. */
+DWCONV1D_API dwconv1d_status dwconv1d_initialize_weights(const dwconv1d_params *p,
+                                                         size_t channels,
+                                                         const char *depthwise_initializer,
+                                                         const char *bias_initializer,
+                                                         uint64_t seed, float *kernel,
+                                                         float *bias);
 
 /* ------------------------------------------------------------------ */
 /* Streaming (causal state carried across calls)                      */

@@ -106,21 +106,43 @@ void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_params *p, si
 /* ------------------------------------------------------------------ */
 /* Forward                                                            */
 
-/* Everything one forward call needs, fixed before the first write. */
+/* A task's workspace pieces, each NULL when the layout does not need it. */
+struct workspace {
+  float *gathered; /* rows x CHANNEL_TILE, channels-last, expanded by M */
+  float *out_tile; /* TIME_TILE x CHANNEL_TILE, channels_first results */
+  float *linear;   /* the task's whole range before glu */
+  float *row_work; /* one last-axis row for sparsemax */
+};
+
+/* Everything one forward call needs, fixed before the first write. The
+ * work is split into tasks: a range of batch elements x a range of output
+ * steps x a range of output channels, each task with its own workspace. */
 struct forward_plan {
   const dwconv1d_layer *layer;
   struct dwconv1d_geometry g;
-  size_t steps, out_steps;
+  size_t batch, steps, out_steps;
   size_t in_per_batch, out_per_batch; /* floats per batch element */
   bool gather;                        /* input goes through the workspace */
   bool channels_first;
   dwconv1d_activation fused; /* the activation the kernels apply */
-  /* workspace pieces, each NULL when unused */
-  float *gathered;  /* rows x CHANNEL_TILE, channels-last, expanded by M */
-  float *out_tile;  /* TIME_TILE x CHANNEL_TILE, channels_first results */
-  float *linear;    /* a whole batch element before glu */
-  float *row_work;  /* one last-axis row for sparsemax */
+  size_t batch_per_task, time_per_task, channels_per_task;
+  size_t batch_tasks, time_tasks, channel_tasks;
+  size_t workspace_floats; /* per task, each piece rounded to whole vectors */
+  const float *input;
+  float *output;
+  float *workspaces;      /* one workspace, or one per task */
+  bool workspaces_shared; /* tasks run one after another on one workspace */
 };
+
+/* Where output element (t0, c0) of a range goes, and the stride of the
+ * layout's leading axis (steps for channels_last, channels for first). */
+struct destination {
+  float *at;
+  size_t stride;
+};
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
 
 /* Input rows [lo, hi) that output steps [t0, t1) read. */
 static void rows_read(const struct dwconv1d_geometry *g, size_t t0, size_t t1, size_t *lo,
@@ -129,18 +151,16 @@ static void rows_read(const struct dwconv1d_geometry *g, size_t t0, size_t t1, s
   const size_t first = t0 * g->stride, end = (t1 - 1) * g->stride + span;
   *lo = first > g->pad_left ? first - g->pad_left : 0;
   *hi = end > g->pad_left ? end - g->pad_left : 0;
-  if (*hi > g->in_steps)
-    *hi = g->in_steps;
+  *hi = min_size(*hi, g->in_steps);
   if (*hi < *lo)
     *hi = *lo;
 }
 
 /* Copies input rows [lo, hi) of output channels [c0, c0 + width) into the
  * channels-last workspace, repeating each input channel M times. */
-static void gather_rows(const struct forward_plan *plan, const float *x, size_t lo, size_t hi,
-                        size_t c0, size_t width) {
+static void gather_rows(const struct forward_plan *plan, const float *x, float *dst, size_t lo,
+                        size_t hi, size_t c0, size_t width) {
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
-  float *dst = plan->gathered;
   if (!plan->channels_first) {
     for (size_t r = lo; r < hi; r++)
       for (size_t i = 0; i < width; i++)
@@ -169,132 +189,192 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
 }
 
 /* channels_last with M == 1: the kernels read the caller's input directly. */
-static void conv_direct(const struct forward_plan *plan, const float *x, float *y) {
-  const size_t width = plan->layer->out_channels;
-  for (size_t t0 = 0; t0 < plan->out_steps; t0 += TIME_TILE) {
-    const size_t t1 = plan->out_steps - t0 < TIME_TILE ? plan->out_steps : t0 + TIME_TILE;
-    struct dwconv1d_tile tile = tile_for(plan, 0, width, t0, t1);
-    tile.input = x;
+static void conv_direct(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
+                        size_t c0, size_t c1, struct destination dst) {
+  for (size_t tt = t0; tt < t1; tt += TIME_TILE) {
+    struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, tt, min_size(t1, tt + TIME_TILE));
+    tile.input = x + c0;
     tile.input_stride = plan->layer->channels;
     tile.row_base = 0;
-    tile.output = y + t0 * width;
-    tile.output_stride = width;
+    tile.output = dst.at + (tt - t0) * dst.stride;
+    tile.output_stride = dst.stride;
     plan->layer->kernels->conv_tile(&plan->g, &tile);
   }
 }
 
 /* One time x channel tile through the workspace: expand (and transpose),
  * convolve, and for channels_first transpose the results out. */
-static void conv_gathered_tile(const struct forward_plan *plan, const float *x, float *y,
-                               size_t t0, size_t t1, size_t c0, size_t width) {
-  const size_t out_channels = plan->layer->out_channels;
+static void conv_gathered_tile(const struct forward_plan *plan, const struct workspace *ws,
+                               const float *x, size_t t0, size_t t1, size_t c0, size_t width,
+                               float *out, size_t out_stride) {
   size_t lo, hi;
   rows_read(&plan->g, t0, t1, &lo, &hi);
-  gather_rows(plan, x, lo, hi, c0, width);
+  gather_rows(plan, x, ws->gathered, lo, hi, c0, width);
   struct dwconv1d_tile tile = tile_for(plan, c0, width, t0, t1);
-  tile.input = plan->gathered;
+  tile.input = ws->gathered;
   tile.input_stride = width;
   tile.row_base = lo;
   if (!plan->channels_first) {
-    tile.output = y + t0 * out_channels + c0;
-    tile.output_stride = out_channels;
+    tile.output = out;
+    tile.output_stride = out_stride;
     plan->layer->kernels->conv_tile(&plan->g, &tile);
     return;
   }
-  tile.output = plan->out_tile;
+  tile.output = ws->out_tile;
   tile.output_stride = width;
   plan->layer->kernels->conv_tile(&plan->g, &tile);
-  for (size_t i = 0; i < width; i++) {
-    float *row = y + (c0 + i) * plan->out_steps;
+  for (size_t i = 0; i < width; i++)
     for (size_t t = t0; t < t1; t++)
-      row[t] = plan->out_tile[(t - t0) * width + i];
-  }
+      out[i * out_stride + (t - t0)] = ws->out_tile[(t - t0) * width + i];
 }
 
-static void conv_gathered(const struct forward_plan *plan, const float *x, float *y) {
-  const size_t out_channels = plan->layer->out_channels;
-  for (size_t t0 = 0; t0 < plan->out_steps; t0 += TIME_TILE) {
-    const size_t t1 = plan->out_steps - t0 < TIME_TILE ? plan->out_steps : t0 + TIME_TILE;
-    for (size_t c0 = 0; c0 < out_channels; c0 += CHANNEL_TILE) {
-      const size_t width = out_channels - c0 < CHANNEL_TILE ? out_channels - c0 : CHANNEL_TILE;
-      conv_gathered_tile(plan, x, y, t0, t1, c0, width);
+static void conv_gathered(const struct forward_plan *plan, const struct workspace *ws,
+                          const float *x, size_t t0, size_t t1, size_t c0, size_t c1,
+                          struct destination dst) {
+  for (size_t tt = t0; tt < t1; tt += TIME_TILE) {
+    const size_t tt1 = min_size(t1, tt + TIME_TILE);
+    for (size_t cc = c0; cc < c1; cc += CHANNEL_TILE) {
+      const size_t width = min_size(c1 - cc, CHANNEL_TILE);
+      float *out = plan->channels_first ? dst.at + (cc - c0) * dst.stride + (tt - t0)
+                                        : dst.at + (tt - t0) * dst.stride + (cc - c0);
+      conv_gathered_tile(plan, ws, x, tt, tt1, cc, width, out, dst.stride);
     }
   }
 }
 
-/* The last-axis activations over a whole batch element `y` in layout order. */
-static void activate_rows(const struct forward_plan *plan, float *y, float *out) {
+/* The last-axis activations over `rows` whole rows of n floats at `dst`;
+ * glu writes its halved rows to `glu_out`. */
+static void activate_rows(const struct forward_plan *plan, const struct workspace *ws,
+                          struct destination dst, size_t rows, size_t n, float *glu_out) {
   const struct dwconv1d_kernels *k = plan->layer->kernels;
-  const size_t rows = plan->channels_first ? plan->layer->out_channels : plan->out_steps;
-  const size_t n = plan->channels_first ? plan->out_steps : plan->layer->out_channels;
   for (size_t r = 0; r < rows; r++) {
-    float *row = y + r * n;
+    float *row = dst.at + r * dst.stride;
     switch (plan->layer->params.activation) {
     case DWCONV1D_ACTIVATION_SOFTMAX: k->softmax_row(row, n); break;
     case DWCONV1D_ACTIVATION_LOG_SOFTMAX: k->log_softmax_row(row, n); break;
-    case DWCONV1D_ACTIVATION_SPARSEMAX: dwconv1d_sparsemax_row(row, n, plan->row_work); break;
-    case DWCONV1D_ACTIVATION_GLU: k->glu_row(row, n / 2, out + r * (n / 2)); break;
+    case DWCONV1D_ACTIVATION_SPARSEMAX: dwconv1d_sparsemax_row(row, n, ws->row_work); break;
+    case DWCONV1D_ACTIVATION_GLU: k->glu_row(row, n / 2, glu_out + r * (n / 2)); break;
     default: break;
     }
   }
 }
 
-static void forward_one(const struct forward_plan *plan, const float *x, float *y) {
+/* Output steps [t0, t1) x channels [c0, c1) of one batch element. Axis
+ * activations only ever get ranges that cover their whole last axis. */
+static void run_range(const struct forward_plan *plan, const struct workspace *ws, size_t b,
+                      size_t t0, size_t t1, size_t c0, size_t c1) {
+  const float *x = plan->input + b * plan->in_per_batch;
+  float *y = plan->output + b * plan->out_per_batch;
   const dwconv1d_activation act = plan->layer->params.activation;
-  float *dst = act == DWCONV1D_ACTIVATION_GLU ? plan->linear : y;
+  const size_t out_channels = plan->layer->out_channels;
+  struct destination dst = plan->channels_first
+                               ? (struct destination){y + c0 * plan->out_steps + t0, plan->out_steps}
+                               : (struct destination){y + t0 * out_channels + c0, out_channels};
+  if (act == DWCONV1D_ACTIVATION_GLU)
+    dst.at = ws->linear;
   if (plan->gather)
-    conv_gathered(plan, x, dst);
+    conv_gathered(plan, ws, x, t0, t1, c0, c1, dst);
   else
-    conv_direct(plan, x, dst);
-  if (dwconv1d_activation_is_axis(act))
-    activate_rows(plan, dst, y);
+    conv_direct(plan, x, t0, t1, c0, c1, dst);
+  if (!dwconv1d_activation_is_axis(act))
+    return;
+  if (plan->channels_first)
+    activate_rows(plan, ws, dst, c1 - c0, plan->out_steps, y + c0 * (plan->out_steps / 2));
+  else
+    activate_rows(plan, ws, dst, t1 - t0, out_channels, y + t0 * (out_channels / 2));
 }
 
-/* Sizes the workspace (in floats) and, given its memory, points the plan's
- * pieces into it. Returns false on size overflow. */
-static bool plan_workspace(struct forward_plan *plan, float *base, size_t *floats) {
-  const size_t width = plan->layer->out_channels < CHANNEL_TILE ? plan->layer->out_channels
-                                                                 : CHANNEL_TILE;
+/* Floats of each workspace piece one task needs; 0 for pieces not used. */
+static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
+  const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
-  size_t rows = (TIME_TILE - 1) * plan->g.stride + span;
-  rows = rows < plan->steps ? rows : plan->steps;
-  size_t sizes[4] = {0, 0, 0, 0}, total = 0;
-  if (plan->gather && !dwconv1d_mul_ok(rows, width, &sizes[0]))
-    return false;
-  if (plan->channels_first)
-    sizes[1] = (size_t)TIME_TILE * width;
-  if (plan->layer->params.activation == DWCONV1D_ACTIVATION_GLU)
-    sizes[2] = plan->out_per_batch * 2;
-  if (plan->layer->params.activation == DWCONV1D_ACTIVATION_SPARSEMAX)
-    sizes[3] = plan->channels_first ? plan->out_steps : plan->layer->out_channels;
-  float **pieces[4] = {&plan->gathered, &plan->out_tile, &plan->linear, &plan->row_work};
+  const size_t rows = min_size((TIME_TILE - 1) * plan->g.stride + span, plan->steps);
+  const dwconv1d_activation act = plan->layer->params.activation;
+  sizes[0] = plan->gather ? rows * width : 0;
+  sizes[1] = plan->channels_first ? (size_t)TIME_TILE * width : 0;
+  sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
+             : plan->channels_first       ? plan->channels_per_task * plan->out_steps
+                                          : plan->time_per_task * plan->layer->out_channels;
+  sizes[3] = act != DWCONV1D_ACTIVATION_SPARSEMAX ? 0
+             : plan->channels_first               ? plan->out_steps
+                                                  : plan->layer->out_channels;
+}
+
+static struct workspace workspace_of(const struct forward_plan *plan, size_t task) {
+  struct workspace ws = {NULL, NULL, NULL, NULL};
+  if (plan->workspaces == NULL)
+    return ws;
+  float *base = plan->workspaces + task * plan->workspace_floats;
+  float **pieces[4] = {&ws.gathered, &ws.out_tile, &ws.linear, &ws.row_work};
+  size_t sizes[4], offset = 0;
+  workspace_sizes(plan, sizes);
   for (int i = 0; i < 4; i++) {
-    const size_t rounded = (sizes[i] + DWCONV1D_MAX_VLEN - 1) / DWCONV1D_MAX_VLEN *
-                           DWCONV1D_MAX_VLEN;
-    if (rounded < sizes[i] || total > SIZE_MAX - rounded)
-      return false;
-    *pieces[i] = base != NULL && sizes[i] ? base + total : NULL;
-    total += rounded;
+    *pieces[i] = sizes[i] ? base + offset : NULL;
+    offset += ceil_div(sizes[i], DWCONV1D_MAX_VLEN) * DWCONV1D_MAX_VLEN;
   }
-  *floats = total;
-  return true;
+  return ws;
+}
+
+static void run_task(void *context, size_t task) {
+  const struct forward_plan *plan = context;
+  const size_t per_batch_range = plan->time_tasks * plan->channel_tasks;
+  const size_t bt = task / per_batch_range, rest = task % per_batch_range;
+  const size_t tt = rest / plan->channel_tasks, ct = rest % plan->channel_tasks;
+  const size_t b0 = bt * plan->batch_per_task;
+  const size_t b1 = min_size(plan->batch, b0 + plan->batch_per_task);
+  const size_t t0 = tt * plan->time_per_task;
+  const size_t t1 = min_size(plan->out_steps, t0 + plan->time_per_task);
+  const size_t c0 = ct * plan->channels_per_task;
+  const size_t c1 = min_size(plan->layer->out_channels, c0 + plan->channels_per_task);
+  const struct workspace ws = workspace_of(plan, plan->workspaces_shared ? 0 : task);
+  for (size_t b = b0; b < b1; b++)
+    run_range(plan, &ws, b, t0, t1, c0, c1);
+}
+
+/* Splits the work into about 4 tasks per thread (1 task for one thread):
+ * batch ranges first; when the batch is smaller than that, each element is
+ * cut along steps and then channels, in whole tiles, keeping every axis
+ * activation's last axis inside one task. */
+static void split_work(struct forward_plan *plan, size_t threads) {
+  const size_t out_channels = plan->layer->out_channels;
+  const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
+  const size_t target = threads <= 1 ? 1 : 4 * threads;
+  plan->batch_per_task = ceil_div(plan->batch, target);
+  plan->time_per_task = plan->out_steps;
+  plan->channels_per_task = out_channels;
+  size_t per_element = plan->batch >= target ? 1 : ceil_div(target, plan->batch);
+  if (per_element > 1 && !(axis && plan->channels_first)) {
+    const size_t tiles = ceil_div(plan->out_steps, TIME_TILE);
+    const size_t pieces = min_size(per_element, tiles);
+    plan->time_per_task = ceil_div(tiles, pieces) * TIME_TILE;
+    per_element = ceil_div(per_element, pieces);
+  }
+  if (per_element > 1 && !(axis && !plan->channels_first)) {
+    const size_t blocks = ceil_div(out_channels, DWCONV1D_MAX_VLEN);
+    const size_t pieces = min_size(per_element, blocks);
+    plan->channels_per_task = ceil_div(blocks, pieces) * DWCONV1D_MAX_VLEN;
+  }
+  plan->batch_tasks = ceil_div(plan->batch, plan->batch_per_task);
+  plan->time_tasks = ceil_div(plan->out_steps, plan->time_per_task);
+  plan->channel_tasks = ceil_div(out_channels, plan->channels_per_task);
 }
 
 static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size_t steps,
-                                 const float *input, const float *output,
+                                 const float *input, float *output, size_t threads,
                                  struct forward_plan *plan) {
   const dwconv1d_params *p = &layer->params;
-  size_t shape[3];
+  size_t shape[3], in_floats, in_bytes;
   dwconv1d_status s = dwconv1d_output_shape(p, batch, layer->channels, steps, shape);
   if (s != DWCONV1D_OK)
     return s;
-  *plan = (struct forward_plan){.layer = layer, .steps = steps};
+  *plan = (struct forward_plan){.layer = layer, .batch = batch, .steps = steps,
+                                .input = input, .output = output};
   s = dwconv1d_geometry_for(p, steps, &plan->g, &plan->out_steps);
   if (s != DWCONV1D_OK)
     return s;
   if (!dwconv1d_mul_ok(steps, layer->channels, &plan->in_per_batch) ||
-      !dwconv1d_mul_ok(plan->in_per_batch, batch, &(size_t){0}) ||
-      !dwconv1d_mul_ok(plan->in_per_batch * batch, sizeof(float), &(size_t){0}))
+      !dwconv1d_mul_ok(plan->in_per_batch, batch, &in_floats) ||
+      !dwconv1d_mul_ok(in_floats, sizeof(float), &in_bytes))
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
                           "input size overflows size_t: batch=%zu, steps=%zu, channels=%zu", batch,
                           steps, layer->channels);
@@ -307,31 +387,68 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->gather = plan->channels_first || p->depth_multiplier > 1;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
+  if (batch > 0)
+    split_work(plan, threads);
+  return DWCONV1D_OK;
+}
+
+static size_t task_count(const struct forward_plan *plan) {
+  return plan->batch_tasks * plan->time_tasks * plan->channel_tasks;
+}
+
+/* Allocates `copies` task workspaces; false (with the message set) on
+ * failure. Nothing is allocated when no piece is needed. */
+static dwconv1d_status allocate_workspaces(struct forward_plan *plan, size_t copies) {
+  size_t sizes[4], floats = 0, total;
+  workspace_sizes(plan, sizes);
+  for (int i = 0; i < 4; i++) {
+    const size_t rounded = ceil_div(sizes[i], DWCONV1D_MAX_VLEN) * DWCONV1D_MAX_VLEN;
+    if (floats > SIZE_MAX - rounded)
+      floats = SIZE_MAX;
+    else
+      floats += rounded;
+  }
+  plan->workspace_floats = floats;
+  if (floats == 0)
+    return DWCONV1D_OK;
+  if (floats == SIZE_MAX || !dwconv1d_mul_ok(floats, copies, &total))
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
+                          "workspace size overflows size_t: steps=%zu", plan->steps);
+  if ((plan->workspaces = dwconv1d_alloc_floats(total)) == NULL)
+    return dwconv1d_error(DWCONV1D_ERROR_OUT_OF_MEMORY,
+                          "out of memory for a forward workspace of %zu floats", total);
   return DWCONV1D_OK;
 }
 
 dwconv1d_status dwconv1d_layer_forward(const dwconv1d_layer *layer, size_t batch, size_t steps,
                                        const float *input, float *output) {
+  return dwconv1d_layer_forward_parallel(layer, batch, steps, input, output, NULL, NULL, 1);
+}
+
+dwconv1d_status dwconv1d_layer_forward_parallel(const dwconv1d_layer *layer, size_t batch,
+                                                size_t steps, const float *input, float *output,
+                                                dwconv1d_parallel_for parallel_for, void *pool,
+                                                size_t threads) {
   struct forward_plan plan;
-  size_t floats;
   if (layer == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "layer must not be NULL");
-  dwconv1d_status s = make_plan(layer, batch, steps, input, output, &plan);
-  if (s != DWCONV1D_OK)
+  if (parallel_for == NULL)
+    threads = 1;
+  if (threads == 0)
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "threads must be >= 1, got 0");
+  dwconv1d_status s = make_plan(layer, batch, steps, input, output, threads, &plan);
+  if (s != DWCONV1D_OK || batch == 0)
     return s;
-  if (batch == 0)
-    return DWCONV1D_OK;
-  if (!plan_workspace(&plan, NULL, &floats))
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
-                          "workspace size overflows size_t: steps=%zu", steps);
-  float *workspace = NULL;
-  if (floats > 0 && (workspace = dwconv1d_alloc_floats(floats)) == NULL)
-    return dwconv1d_error(DWCONV1D_ERROR_OUT_OF_MEMORY,
-                          "out of memory for a %zu-byte forward workspace",
-                          floats * sizeof(float));
-  plan_workspace(&plan, workspace, &floats);
-  for (size_t b = 0; b < batch; b++)
-    forward_one(&plan, input + b * plan.in_per_batch, output + b * plan.out_per_batch);
-  free(workspace);
+  const size_t tasks = task_count(&plan);
+  plan.workspaces_shared = parallel_for == NULL || tasks == 1;
+  if ((s = allocate_workspaces(&plan, plan.workspaces_shared ? 1 : tasks)) != DWCONV1D_OK)
+    return s;
+  if (plan.workspaces_shared) {
+    for (size_t task = 0; task < tasks; task++)
+      run_task(&plan, task);
+  } else {
+    parallel_for(pool, run_task, &plan, tasks);
+  }
+  free(plan.workspaces);
   return DWCONV1D_OK;
 }
