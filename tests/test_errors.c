@@ -1,8 +1,7 @@
 /* SPEC §2: every invalid argument is refused with the right status and a
  * one-line message naming the argument and the value, and nothing is
  * written to the outputs. Also the small API contracts: names, versions,
- * defaults, batch = 0, thread-local messages. */
-#include <pthread.h>
+ * defaults, batch = 0. (Thread-local messages: test_thread_errors.c.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,46 +512,8 @@ static void test_isa_api(void) {
   dwconv1d_reset_isa();
 }
 
-/* ------------------------------------------------------------------ */
-/* Messages are per thread                                             */
-
-/* The thread's messages live in its own storage: copy them before it ends. */
-typedef struct thread_messages {
-  char first[256];
-  char after_failure[256];
-} thread_messages;
-
-static void *fail_in_thread(void *arg) {
-  thread_messages *seen = arg;
-  snprintf(seen->first, sizeof seen->first, "%s", dwconv1d_last_error());
-  dwconv1d_params p = dwconv1d_params_default(0);
-  (void)dwconv1d_params_validate(&p);
-  snprintf(seen->after_failure, sizeof seen->after_failure, "%s", dwconv1d_last_error());
-  return NULL;
-}
-
-static void test_thread_local_messages(void) {
-  dwconv1d_params p = dwconv1d_params_default(3);
-  p.strides = 0;
-  (void)dwconv1d_params_validate(&p);
-  char mine[256];
-  snprintf(mine, sizeof mine, "%s", dwconv1d_last_error());
-  thread_messages seen = {"?", "?"};
-  pthread_t thread;
-  if (pthread_create(&thread, NULL, fail_in_thread, &seen) != 0) {
-    printf("SKIP thread-local messages: pthread_create failed\n");
-    counts.skipped++;
-    return;
-  }
-  pthread_join(thread, NULL);
-  expect_true("a new thread starts with an empty message", seen.first[0] == '\0');
-  expect_true("the other thread's failure names kernel_size",
-              test_contains_word(seen.after_failure, "kernel_size"));
-  expect_true("this thread's message is unchanged by another thread's failure",
-              strcmp(mine, dwconv1d_last_error()) == 0 && test_contains_word(mine, "strides"));
-}
-
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   /* Before any failed call the message is empty (header contract). */
   const char *first = dwconv1d_last_error();
   expect_true("last_error is \"\" before any failure", first != NULL && first[0] == '\0');
@@ -566,6 +527,5 @@ int main(void) {
   test_activation_names();
   test_statuses_and_version();
   test_isa_api();
-  test_thread_local_messages();
   return test_summary("test_errors", &counts);
 }

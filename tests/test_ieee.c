@@ -432,6 +432,7 @@ static void test_guard_pages(void) {
 }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   seed = test_seed(0x5EED0003EEEu);
   test_special_values();
   test_fp_control();

@@ -190,6 +190,7 @@ static void run_hand_case(const hand_case *hc, test_counts *counts) {
 }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   test_counts counts = {0, 0, 0};
   const uint64_t seed = test_seed(0x5EED0002CA5E5u);
   size_t index = 0;

@@ -328,6 +328,7 @@ static void run_cross_isa(uint64_t seed, test_counts *counts) {
 }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   test_counts counts = {0, 0, 0};
   const uint64_t seed = test_seed(0x5EED0001D1C0FFEEu);
   run_sweep(seed, &counts);
