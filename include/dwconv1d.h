@@ -499,10 +499,11 @@ DWCONV1D_API dwconv1d_status dwconv1d_stream_set_phase(dwconv1d_stream *stream, 
  * phase): each step completes one output, whose window is the slot's H steps
  * followed by the chunk, i.e. phase 0. That is the causal stream exactly; for
  * valid padding it is the valid stream once the slot holds H received steps
- * (a stream's state after its phase reached 0). One-step calls with an
- * elementwise or channels_last activation use no heap, only about 32 KiB of
- * stack; others may allocate a workspace. batch == 0 or steps == 0 does
- * nothing (pointers may then be NULL); pool may be NULL when H == 0.
+ * (a stream's state after its phase reached 0). One-step calls with
+ * H <= 255 and an activation other than glu and sparsemax allocate nothing
+ * (they use about 32 KiB of stack); others may allocate a workspace.
+ * batch == 0 or steps == 0 does nothing (pointers may then be NULL); pool
+ * may be NULL when H == 0.
  * Errors: INVALID_ARGUMENT (NULL pointers, strides > 1, a layer that cannot
  * stream, slot_index[b] >= pool_slots, size overflow), OUT_OF_MEMORY; on error
  * nothing is written. */

@@ -21,6 +21,7 @@ enum {
   TIME_TILE = 64,       /* output steps per tile */
   ROW_BUDGET = 256,     /* gathered rows a tile aims at, when strides allow */
   GATHER_FLOATS = 4096, /* one gathered tile: 16 KiB, stays in L1 */
+  DECODE_GROUP = 4,     /* one-step decoding in place: sequences per conv_tile call */
   STACK_FLOATS = 8192,  /* the pool call's workspace lives on the stack up to here */
 };
 
@@ -44,7 +45,10 @@ struct dwconv1d_stream {
   size_t batch;
   size_t phase;         /* E row where the next output's window starts */
   size_t initial_phase; /* 0 for causal, H for valid */
-  float *states;        /* batch x H x C */
+  /* batch x (H + 1) x C: each sequence's H state rows, then a staging row
+   * where one-step decoding puts the new step, so that the K rows an output
+   * reads are evenly spaced and conv_tile reads them in place. */
+  float *states;
   float *workspace;
   size_t workspace_floats;
 };
@@ -55,7 +59,7 @@ struct workspace {
   size_t width;     /* output channels per gathered tile, a multiple of DWCONV1D_MAX_VLEN */
   float *gathered;  /* rows x width, channels-last, expanded by M */
   float *out_tile;  /* time_tile x width: channels_first results before the transpose */
-  float *linear;    /* time_tile x out_channels: glu's input */
+  float *linear;    /* max(time_tile, DECODE_GROUP) x out_channels: glu's input */
   float *row_work;  /* out_channels: sparsemax's sort */
 };
 
@@ -150,6 +154,14 @@ static dwconv1d_status check_sizes(const struct stream_shape *sh, size_t batch, 
 /* ------------------------------------------------------------------ */
 /* Workspace                                                          */
 
+/* Output channels per gathered tile of `rows` rows: a multiple of
+ * DWCONV1D_MAX_VLEN (channel tiles must start on a packed-weight block). */
+static size_t tile_width(const struct stream_shape *sh, size_t rows) {
+  size_t width = GATHER_FLOATS / rows / DWCONV1D_MAX_VLEN * DWCONV1D_MAX_VLEN;
+  width = width < DWCONV1D_MAX_VLEN ? DWCONV1D_MAX_VLEN : width;
+  return min_size(width, round_up(sh->out_channels, DWCONV1D_MAX_VLEN));
+}
+
 /* Sizes the workspace of a push of `steps` steps that completes `count`
  * outputs (count >= 1), and points its pieces into `base` when given.
  * Returns the floats needed. */
@@ -158,15 +170,13 @@ static size_t plan_workspace(const struct stream_shape *sh, size_t steps, size_t
   size_t tile = min_size(TIME_TILE, count);
   /* With large strides most of a tile's rows are never read: keep it short. */
   tile = sh->span >= ROW_BUDGET ? 1 : min_size(tile, 1 + (ROW_BUDGET - sh->span) / sh->stride);
-  const size_t extended = sh->history + steps;
-  const size_t rows = min_size((tile - 1) * sh->stride + sh->span, extended);
-  size_t width = GATHER_FLOATS / rows / DWCONV1D_MAX_VLEN * DWCONV1D_MAX_VLEN;
-  width = width < DWCONV1D_MAX_VLEN ? DWCONV1D_MAX_VLEN : width;
-  width = min_size(width, round_up(sh->out_channels, DWCONV1D_MAX_VLEN));
+  const size_t rows = min_size((tile - 1) * sh->stride + sh->span, sh->history + steps);
+  const size_t width = tile_width(sh, rows);
+  const size_t linear_rows = tile > DECODE_GROUP ? tile : DECODE_GROUP;
   const size_t sizes[4] = {
       rows * width,
       sh->channels_first ? tile * width : 0,
-      sh->row_act == DWCONV1D_ACTIVATION_GLU ? tile * sh->out_channels : 0,
+      sh->row_act == DWCONV1D_ACTIVATION_GLU ? linear_rows * sh->out_channels : 0,
       sh->row_act == DWCONV1D_ACTIVATION_SPARSEMAX ? sh->out_channels : 0,
   };
   float **pieces[4] = {&ws->gathered, &ws->out_tile, &ws->linear, &ws->row_work};
@@ -294,23 +304,28 @@ static void advance_state(const struct chunk *ch) {
   }
 }
 
-/* Channels-axis activations of output steps [i0, i1) (channels_last only). */
-static void activate_rows(const struct chunk *ch, size_t i0, size_t i1) {
+/* The channels-axis activation of output step i (channels_last only); glu
+ * reads its input row from `linear`. */
+static void activate_row(const struct chunk *ch, size_t i, const float *linear) {
   const struct stream_shape *sh = ch->shape;
   const struct dwconv1d_kernels *k = sh->layer->kernels;
   const size_t n = sh->out_channels;
-  for (size_t i = i0; i < i1; i++) {
-    float *row = ch->output + i * n;
-    switch (sh->row_act) {
-    case DWCONV1D_ACTIVATION_SOFTMAX: k->softmax_row(row, n); break;
-    case DWCONV1D_ACTIVATION_LOG_SOFTMAX: k->log_softmax_row(row, n); break;
-    case DWCONV1D_ACTIVATION_SPARSEMAX: dwconv1d_sparsemax_row(row, n, ch->ws->row_work); break;
-    case DWCONV1D_ACTIVATION_GLU:
-      k->glu_row(ch->ws->linear + (i - i0) * n, n / 2, ch->output + i * (n / 2));
-      break;
-    default: break;
-    }
+  float *row = ch->output + i * n;
+  switch (sh->row_act) {
+  case DWCONV1D_ACTIVATION_SOFTMAX: k->softmax_row(row, n); break;
+  case DWCONV1D_ACTIVATION_LOG_SOFTMAX: k->log_softmax_row(row, n); break;
+  case DWCONV1D_ACTIVATION_SPARSEMAX: dwconv1d_sparsemax_row(row, n, ch->ws->row_work); break;
+  case DWCONV1D_ACTIVATION_GLU: k->glu_row(linear, n / 2, ch->output + i * (n / 2)); break;
+  default: break;
   }
+}
+
+/* Output steps [i0, i1), whose glu input is linear rows 0 .. i1 - i0 - 1. */
+static void activate_rows(const struct chunk *ch, size_t i0, size_t i1) {
+  if (ch->shape->row_act == DWCONV1D_ACTIVATION_LINEAR)
+    return;
+  for (size_t i = i0; i < i1; i++)
+    activate_row(ch, i, ch->ws->linear + (i - i0) * ch->shape->out_channels);
 }
 
 /* Copies a channels_first tile's results (steps x width) to the output's
@@ -376,6 +391,100 @@ static void run_chunk(const struct chunk *ch) {
 }
 
 /* ------------------------------------------------------------------ */
+/* One push over a batch                                              */
+
+/* A push of `steps` steps over `batch` sequences whose states live at
+ * states + slot * state_stride, slot = b (a stream) or slot_index[b] (the
+ * pool call; negative skips the row). */
+struct push {
+  const struct stream_shape *shape;
+  const struct workspace *ws;
+  size_t batch, steps, phase, count;
+  const float *input;
+  float *output;
+  float *states;
+  size_t state_stride;         /* floats between slots */
+  bool staging;                /* each slot has a staging row after its H rows */
+  const ptrdiff_t *slot_index; /* NULL: row b uses slot b */
+};
+
+/* Row b's chunk; false when the row is skipped. */
+static bool chunk_of(const struct push *p, size_t b, struct chunk *ch) {
+  const ptrdiff_t slot = p->slot_index != NULL ? p->slot_index[b] : (ptrdiff_t)b;
+  if (slot < 0)
+    return false;
+  const struct stream_shape *sh = p->shape;
+  *ch = (struct chunk){
+      .shape = sh,
+      .ws = p->ws,
+      .state = p->state_stride > 0 ? p->states + (size_t)slot * p->state_stride : NULL,
+      .input = p->input + b * p->steps * sh->channels,
+      .steps = p->steps,
+      .phase = p->phase,
+      .count = p->count,
+      .output = p->count > 0 ? p->output + b * output_floats(sh, p->count) : NULL,
+  };
+  return true;
+}
+
+/* One-step decoding of sequences [b0, b0 + count) of a stream with M == 1:
+ * each new step goes to its sequence's staging row, so a sequence's E rows
+ * are its H + 1 slot rows and the sequences are evenly spaced: one conv_tile
+ * call reads them all in place, the sequences as its output steps. */
+static void decode_in_place(const struct push *p, size_t b0, size_t count) {
+  const struct stream_shape *sh = p->shape;
+  const dwconv1d_layer *layer = sh->layer;
+  const size_t c = sh->channels, h = sh->history, cm = sh->out_channels;
+  const bool glu = sh->row_act == DWCONV1D_ACTIVATION_GLU;
+  float *first = p->states + b0 * p->state_stride;
+  for (size_t i = 0; i < count; i++)
+    memcpy(first + i * p->state_stride + h * c, p->input + (b0 + i) * c, c * sizeof(float));
+  const struct dwconv1d_geometry g = {
+      .kernel_size = layer->params.kernel_size,
+      .stride = h + 1,
+      .dilation = layer->params.dilation_rate,
+      .pad_left = 0,
+      .in_steps = count * (h + 1),
+  };
+  const struct dwconv1d_tile tile = {
+      .input = first,
+      .input_stride = c,
+      .row_base = 0,
+      .output = glu ? p->ws->linear : p->output + b0 * cm,
+      .output_stride = cm,
+      .t_begin = 0,
+      .t_end = count,
+      .channels = cm,
+      .weights = layer->weights,
+      .bias = layer->bias,
+      .activation = sh->fused,
+  };
+  layer->kernels->conv_tile(&g, &tile);
+  for (size_t i = 0; i < count; i++) {
+    float *state = first + i * p->state_stride;
+    memmove(state, state + c, h * c * sizeof(float));
+    struct chunk ch;
+    if (sh->row_act != DWCONV1D_ACTIVATION_LINEAR && chunk_of(p, b0 + i, &ch))
+      activate_row(&ch, 0, glu ? p->ws->linear + i * cm : NULL);
+  }
+}
+
+static void run_push(const struct push *p) {
+  if (p->steps == 0)
+    return;
+  const struct stream_shape *sh = p->shape;
+  if (p->staging && p->steps == 1 && p->count == 1 && sh->multiplier == 1 && sh->history > 0) {
+    for (size_t b0 = 0; b0 < p->batch; b0 += DECODE_GROUP)
+      decode_in_place(p, b0, min_size(DECODE_GROUP, p->batch - b0));
+    return;
+  }
+  struct chunk ch;
+  for (size_t b = 0; b < p->batch; b++)
+    if (chunk_of(p, b, &ch))
+      run_chunk(&ch);
+}
+
+/* ------------------------------------------------------------------ */
 /* Streams                                                            */
 
 /* Makes the stream's workspace big enough for a push of `steps` steps that
@@ -397,8 +506,12 @@ static dwconv1d_status reserve_workspace(dwconv1d_stream *stream, size_t steps, 
   return DWCONV1D_OK;
 }
 
+/* Floats of one sequence's state, and between two sequences' states. */
 static size_t state_floats(const dwconv1d_stream *stream) {
   return stream->shape.history * stream->shape.channels;
+}
+static size_t state_stride(const dwconv1d_stream *stream) {
+  return (stream->shape.history + 1) * stream->shape.channels;
 }
 
 dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch,
@@ -410,8 +523,9 @@ dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "out must not be NULL");
   const struct stream_shape shape = shape_of(layer);
   size_t floats;
-  if (!dwconv1d_mul_ok(shape.history, shape.channels, &floats) ||
-      !dwconv1d_mul_ok(floats, batch, &floats))
+  if (!dwconv1d_mul_ok(shape.history + 1, shape.channels, &floats) ||
+      !dwconv1d_mul_ok(floats, batch, &floats) ||
+      !dwconv1d_mul_ok(floats, sizeof(float), &(size_t){0}))
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
                           "stream state size overflows size_t: batch=%zu, state steps=%zu, "
                           "channels=%zu",
@@ -475,23 +589,19 @@ dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps, cons
   struct workspace ws = {0};
   if (count > 0 && (s = reserve_workspace(stream, steps, count, &ws)) != DWCONV1D_OK)
     return s;
-  if (steps > 0) {
-    const size_t in_floats = steps * sh->channels, out_floats = output_floats(sh, count);
-    for (size_t b = 0; b < stream->batch; b++) {
-      const struct chunk ch = {
-          .shape = sh,
-          .ws = &ws,
-          .state = stream->states + b * state_floats(stream),
-          .input = input + b * in_floats,
-          .steps = steps,
-          .phase = stream->phase,
-          .count = count,
-          .output = count > 0 ? output + b * out_floats : NULL,
-      };
-      run_chunk(&ch);
-    }
-    stream->phase = stream->phase + count * sh->stride - steps;
-  }
+  const struct push push = {.shape = sh,
+                            .ws = &ws,
+                            .batch = stream->batch,
+                            .steps = steps,
+                            .phase = stream->phase,
+                            .count = count,
+                            .input = input,
+                            .output = output,
+                            .states = stream->states,
+                            .state_stride = state_stride(stream),
+                            .staging = true};
+  run_push(&push);
+  stream->phase = stream->phase + count * sh->stride - steps;
   if (out_steps != NULL)
     *out_steps = count;
   return DWCONV1D_OK;
@@ -500,7 +610,7 @@ dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps, cons
 dwconv1d_status dwconv1d_stream_reset(dwconv1d_stream *stream) {
   if (stream == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "stream must not be NULL");
-  memset(stream->states, 0, stream->batch * state_floats(stream) * sizeof(float));
+  memset(stream->states, 0, stream->batch * state_stride(stream) * sizeof(float));
   stream->phase = stream->initial_phase;
   return DWCONV1D_OK;
 }
@@ -535,7 +645,7 @@ dwconv1d_status dwconv1d_stream_get_state(const dwconv1d_stream *stream, size_t 
   if (n > 0 && dst == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "dst must not be NULL");
   if (n > 0)
-    memcpy(dst, stream->states + row * n, n * sizeof(float));
+    memcpy(dst, stream->states + row * state_stride(stream), n * sizeof(float));
   return DWCONV1D_OK;
 }
 
@@ -547,7 +657,7 @@ dwconv1d_status dwconv1d_stream_set_state(dwconv1d_stream *stream, size_t row, c
   if (n > 0 && src == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "src must not be NULL");
   if (n > 0)
-    memcpy(stream->states + row * n, src, n * sizeof(float));
+    memcpy(stream->states + row * state_stride(stream), src, n * sizeof(float));
   return DWCONV1D_OK;
 }
 
@@ -561,8 +671,7 @@ dwconv1d_status dwconv1d_stream_reset_sequence(dwconv1d_stream *stream, size_t r
                           "now %zu, and a new sequence needs %zu (strides=%zu, padding=%s)",
                           row, stream->phase, stream->initial_phase, stream->shape.stride,
                           stream->initial_phase > 0 ? "valid" : "causal");
-  const size_t n = state_floats(stream);
-  memset(stream->states + row * n, 0, n * sizeof(float));
+  memset(stream->states + row * state_stride(stream), 0, state_floats(stream) * sizeof(float));
   return DWCONV1D_OK;
 }
 
@@ -652,23 +761,18 @@ dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t ba
                           "out of memory for a %zu-byte pool-call workspace",
                           floats * sizeof(float));
   plan_workspace(&sh, steps, steps, heap != NULL ? heap : stack, &ws);
-  const size_t in_floats = steps * sh.channels, out_floats = output_floats(&sh, steps);
-  const size_t slot_floats = sh.history * sh.channels;
-  for (size_t b = 0; b < batch; b++) {
-    if (slot_index[b] < 0)
-      continue;
-    const struct chunk ch = {
-        .shape = &sh,
-        .ws = &ws,
-        .state = slot_floats > 0 ? pool + (size_t)slot_index[b] * slot_floats : NULL,
-        .input = input + b * in_floats,
-        .steps = steps,
-        .phase = 0,
-        .count = steps,
-        .output = output + b * out_floats,
-    };
-    run_chunk(&ch);
-  }
+  const struct push push = {.shape = &sh,
+                            .ws = &ws,
+                            .batch = batch,
+                            .steps = steps,
+                            .phase = 0,
+                            .count = steps,
+                            .input = input,
+                            .output = output,
+                            .states = pool,
+                            .state_stride = sh.history * sh.channels,
+                            .slot_index = slot_index};
+  run_push(&push);
   free(heap);
   return DWCONV1D_OK;
 }

@@ -226,7 +226,8 @@ static void random_problem(test_rng *rng, problem *pr) {
   pr->p.padding = test_rng_range(rng, 0, 2) ? DWCONV1D_PADDING_CAUSAL : DWCONV1D_PADDING_VALID;
   pr->p.data_format = test_rng_range(rng, 0, 1) ? DWCONV1D_CHANNELS_FIRST : DWCONV1D_CHANNELS_LAST;
   pr->p.use_bias = test_rng_range(rng, 0, 1);
-  pr->p.activation = activations[test_rng_range(rng, 0, sizeof activations / sizeof *activations - 1)];
+  const size_t n_activations = sizeof activations / sizeof *activations;
+  pr->p.activation = activations[test_rng_range(rng, 0, n_activations - 1)];
   pr->channels = channel_choices[test_rng_range(rng, 0, 7)];
   const bool axis = pr->p.activation >= DWCONV1D_ACTIVATION_SOFTMAX;
   if (axis && channels_first(pr))
@@ -270,21 +271,25 @@ static void test_random_chunkings(test_rng *rng, size_t cases) {
 }
 
 /* Wide layers: channel tiles, an input channel's copies split between two
- * tiles (M = 3), one-step decoding after a prefill. */
+ * tiles (M = 3); and batches larger than a decoding group. */
 static void test_wide_layers(test_rng *rng) {
   static const struct {
-    size_t channels, multiplier, kernel, dilation;
+    size_t channels, multiplier, kernel, dilation, batch;
     dwconv1d_data_format format;
     dwconv1d_activation activation;
   } wide[] = {
-      {700, 3, 4, 1, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
-      {700, 1, 4, 1, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_SILU},
-      {1030, 1, 4, 1, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
-      {300, 2, 3, 40, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_GLU},
-      {520, 3, 8, 1, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_LINEAR},
+      {700, 3, 4, 1, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
+      {700, 1, 4, 1, 2, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_SILU},
+      {1030, 1, 4, 1, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
+      {300, 2, 3, 40, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_GLU},
+      {520, 3, 8, 1, 2, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_LINEAR},
+      /* more sequences than one-step decoding convolves together */
+      {37, 1, 4, 1, 19, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
+      {37, 2, 3, 2, 17, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_TANH},
+      {40, 1, 4, 1, 18, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SOFTMAX},
   };
   for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
-    problem pr = {.channels = wide[i].channels, .batch = 2, .steps = 150};
+    problem pr = {.channels = wide[i].channels, .batch = wide[i].batch, .steps = 150};
     pr.p = dwconv1d_params_default(wide[i].kernel);
     pr.p.padding = DWCONV1D_PADDING_CAUSAL;
     pr.p.depth_multiplier = wide[i].multiplier;
@@ -473,6 +478,7 @@ static void test_reset_sequence(test_rng *rng) {
 /* The state-pool call                                                 */
 
 static const float sentinel = -1234.5f;
+enum { max_batch = 20 }; /* of the pool tests: over two decoding groups */
 
 /* The pool call against a stream holding the same states: equal outputs for
  * the rows that run, untouched outputs and slots for the rows skipped. */
@@ -487,8 +493,8 @@ static void check_pool_against_stream(problem *pr, test_rng *rng) {
   float *pool = xmalloc(slots * slot), *initial = xmalloc(slots * slot), *state = xmalloc(slot);
   test_fill_uniform(rng, pool, slots * slot, -1.0, 1.0);
   memcpy(initial, pool, slots * slot * sizeof(float));
-  ptrdiff_t index[8];
-  bool named[8 + 2] = {false};
+  ptrdiff_t index[max_batch];
+  bool named[max_batch + 2] = {false};
   for (size_t b = 0; b < pr->batch; b++) {
     ptrdiff_t pick = -1;
     if (b == 0 || test_rng_range(rng, 0, 3) != 0) { /* distinct slots, some rows skipped */
@@ -505,7 +511,8 @@ static void check_pool_against_stream(problem *pr, test_rng *rng) {
   check(dwconv1d_stream_set_phase(stream, 0) == DWCONV1D_OK, "stream_set_phase(0)");
   const size_t cm = out_channels_of(pr), max_steps = 9;
   float *x = xmalloc(pr->batch * max_steps * c);
-  float *y_pool = xmalloc(pr->batch * max_steps * cm), *y_stream = xmalloc(pr->batch * max_steps * cm);
+  float *y_pool = xmalloc(pr->batch * max_steps * cm);
+  float *y_stream = xmalloc(pr->batch * max_steps * cm);
   bool ok = true;
   for (int push = 0; push < 6 && ok; push++) {
     const size_t n = push < 3 ? (size_t)(push == 1 ? 0 : 1) : test_rng_range(rng, 1, max_steps);
@@ -562,7 +569,7 @@ static void check_pool_decode_from_zero(problem *pr) {
   }
   const size_t c = pr->channels, cm = out_channels_of(pr), slot = h * c;
   /* Row b uses slot batch-1-b: the order of slots is the caller's. */
-  ptrdiff_t index[8];
+  ptrdiff_t index[max_batch];
   for (size_t b = 0; b < pr->batch; b++)
     index[b] = (ptrdiff_t)(pr->batch - 1 - b);
   float *pool = xmalloc(pr->batch * slot);
@@ -591,7 +598,8 @@ static void test_pool(test_rng *rng, size_t cases) {
     problem pr;
     random_problem(rng, &pr);
     pr.p.strides = 1;
-    pr.batch = test_rng_range(rng, 1, 5);
+    pr.batch = test_rng_range(rng, 0, 2) ? test_rng_range(rng, 1, 5)
+                                          : test_rng_range(rng, 9, max_batch);
     if (problem_make_layer(&pr, rng)) {
       check_pool_against_stream(&pr, rng);
       if (pr.p.padding == DWCONV1D_PADDING_CAUSAL) {
