@@ -3,6 +3,7 @@
  * run in a shuffled order (any order must do) and, natively, on real
  * threads through pthreadpool when it is available. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,34 @@ static void shuffled_parallel_for(void *pool, dwconv1d_task_fn task, void *conte
   p->calls++;
   p->tasks = count;
 }
+
+#if defined(DWCONV1D_TEST_THREADS)
+/* Real threads without pthreadpool (so TSan sees every synchronisation):
+ * `threads` workers take task numbers from a shared atomic counter. */
+struct counter_pool {
+  dwconv1d_task_fn task;
+  void *context;
+  size_t count;
+  atomic_size_t next;
+};
+
+static void *counter_worker(void *arg) {
+  struct counter_pool *p = arg;
+  for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->count;)
+    p->task(p->context, i);
+  return NULL;
+}
+
+static void threads_parallel_for(void *pool, dwconv1d_task_fn task, void *context, size_t count) {
+  const size_t threads = *(const size_t *)pool;
+  struct counter_pool p = {task, context, count, 0};
+  pthread_t ids[8];
+  for (size_t i = 0; i < threads; i++)
+    pthread_create(&ids[i], NULL, counter_worker, &p);
+  for (size_t i = 0; i < threads; i++)
+    pthread_join(ids[i], NULL);
+}
+#endif
 
 #if defined(DWCONV1D_TEST_PTHREADPOOL)
 static void pthreadpool_parallel_for(void *pool, dwconv1d_task_fn task, void *context,
@@ -99,6 +128,18 @@ static int run_case(dwconv1d_isa isa, int index) {
               channels, batch, steps);
       failures++;
     }
+#if defined(DWCONV1D_TEST_THREADS)
+    if (threads <= 3) {
+      memset(got, 0xA5, out_n * sizeof(float));
+      if (dwconv1d_layer_forward_parallel(layer, batch, steps, x, got, threads_parallel_for,
+                                          &threads, threads) != DWCONV1D_OK ||
+          memcmp(got, want, out_n * sizeof(float)) != 0) {
+        fprintf(stderr, "FAIL %s case %d: %zu real threads differ\n", dwconv1d_isa_name(isa),
+                index, threads);
+        failures++;
+      }
+    }
+#endif
 #if defined(DWCONV1D_TEST_PTHREADPOOL)
     /* pthreadpool spins while it waits: more threads than cores only crawls. */
     if (threads != 2)
