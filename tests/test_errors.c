@@ -11,6 +11,7 @@
 #include "test_common.h"
 
 static test_counts counts;
+static const char *current_isa = "-"; /* the path the layer checks run on */
 
 #define SENTINEL_BYTE 0x5A
 
@@ -33,8 +34,9 @@ static bool expect_status(const char *what, dwconv1d_status got, dwconv1d_status
       ok = test_contains_word(message, words[i]);
   }
   if (!test_count(&counts, ok)) {
-    printf("FAIL %s: got %s, want %s; message \"%s\"", what, dwconv1d_status_string(got),
-           dwconv1d_status_string(want), message ? message : "(null)");
+    printf("FAIL [isa=%s] %s: got %s, want %s; message \"%s\"", current_isa, what,
+           dwconv1d_status_string(got), dwconv1d_status_string(want),
+           message ? message : "(null)");
     if (words != NULL) {
       printf(" should name:");
       for (size_t i = 0; words[i] != NULL; ++i) printf(" \"%s\"", words[i]);
@@ -45,7 +47,7 @@ static bool expect_status(const char *what, dwconv1d_status got, dwconv1d_status
 }
 
 static void expect_true(const char *what, bool ok) {
-  if (!test_count(&counts, ok)) printf("FAIL %s\n", what);
+  if (!test_count(&counts, ok)) printf("FAIL [isa=%s] %s\n", current_isa, what);
 }
 
 #define WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -517,12 +519,19 @@ int main(void) {
   /* Before any failed call the message is empty (header contract). */
   const char *first = dwconv1d_last_error();
   expect_true("last_error is \"\" before any failure", first != NULL && first[0] == '\0');
-  test_bad_params();
-  test_zero_channels();
-  test_empty_output();
-  test_null_pointers();
-  test_glu_odd();
-  test_overflow();
+  /* Refusals may live in per-ISA code: check them on every path. */
+  for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k) {
+    if (!dwconv1d_isa_supported((dwconv1d_isa)k)) continue;
+    current_isa = test_isa_label((dwconv1d_isa)k);
+    expect_status("set_isa", dwconv1d_set_isa((dwconv1d_isa)k), DWCONV1D_OK, NULL);
+    test_bad_params();
+    test_zero_channels();
+    test_empty_output();
+    test_null_pointers();
+    test_glu_odd();
+    test_overflow();
+  }
+  current_isa = "-";
   test_huge_steps();
   test_activation_names();
   test_statuses_and_version();
