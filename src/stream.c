@@ -22,6 +22,7 @@ enum {
   ROW_BUDGET = 256,     /* gathered rows a tile aims at, when strides allow */
   GATHER_FLOATS = 4096, /* one gathered tile: 16 KiB, stays in L1 */
   DECODE_GROUP = 4,     /* one-step decoding in place: sequences per conv_tile call */
+  IN_PLACE_FLOATS = 8192, /* their rows of one channel tile: 32 KiB */
   STACK_FLOATS = 8192,  /* the pool call's workspace lives on the stack up to here */
 };
 
@@ -435,34 +436,46 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
   const struct stream_shape *sh = p->shape;
   const dwconv1d_layer *layer = sh->layer;
   const size_t c = sh->channels, h = sh->history, cm = sh->out_channels;
+  const size_t k = layer->params.kernel_size, vlen = layer->kernels->vlen;
   const bool glu = sh->row_act == DWCONV1D_ACTIVATION_GLU;
   float *first = p->states + b0 * p->state_stride;
-  for (size_t i = 0; i < count; i++)
-    memcpy(first + i * p->state_stride + h * c, p->input + (b0 + i) * c, c * sizeof(float));
   const struct dwconv1d_geometry g = {
-      .kernel_size = layer->params.kernel_size,
+      .kernel_size = k,
       .stride = h + 1,
       .dilation = layer->params.dilation_rate,
       .pad_left = 0,
       .in_steps = count * (h + 1),
   };
-  const struct dwconv1d_tile tile = {
-      .input = first,
-      .input_stride = c,
-      .row_base = 0,
-      .output = glu ? p->ws->linear : p->output + b0 * cm,
-      .output_stride = cm,
-      .t_begin = 0,
-      .t_end = count,
-      .channels = cm,
-      .weights = layer->weights,
-      .bias = layer->bias,
-      .activation = sh->fused,
-  };
-  layer->kernels->conv_tile(&g, &tile);
+  /* Channel tiles small enough that the rows stay in L1 from the step's
+   * copy through the convolution to the shift. */
+  size_t width = IN_PLACE_FLOATS / (count * (h + 1)) / DWCONV1D_MAX_VLEN * DWCONV1D_MAX_VLEN;
+  width = width < DWCONV1D_MAX_VLEN ? DWCONV1D_MAX_VLEN : width;
+  for (size_t c0 = 0; c0 < cm; c0 += width) {
+    const size_t w = min_size(width, cm - c0);
+    for (size_t i = 0; i < count; i++)
+      memcpy(first + i * p->state_stride + h * c + c0, p->input + (b0 + i) * c + c0,
+             w * sizeof(float));
+    const struct dwconv1d_tile tile = {
+        .input = first + c0,
+        .input_stride = c,
+        .row_base = 0,
+        .output = (glu ? p->ws->linear : p->output + b0 * cm) + c0,
+        .output_stride = cm,
+        .t_begin = 0,
+        .t_end = count,
+        .channels = w,
+        .weights = layer->weights + c0 / vlen * k * vlen,
+        .bias = layer->bias + c0,
+        .activation = sh->fused,
+    };
+    layer->kernels->conv_tile(&g, &tile);
+    for (size_t i = 0; i < count; i++) {
+      float *state = first + i * p->state_stride + c0;
+      for (size_t r = 0; r < h; r++)
+        memcpy(state + r * c, state + (r + 1) * c, w * sizeof(float));
+    }
+  }
   for (size_t i = 0; i < count; i++) {
-    float *state = first + i * p->state_stride;
-    memmove(state, state + c, h * c * sizeof(float));
     struct chunk ch;
     if (sh->row_act != DWCONV1D_ACTIVATION_LINEAR && chunk_of(p, b0 + i, &ch))
       activate_row(&ch, 0, glu ? p->ws->linear + i * cm : NULL);
