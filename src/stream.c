@@ -730,7 +730,8 @@ static dwconv1d_status check_pool_args(const dwconv1d_layer *layer, size_t batch
   if ((s = check_sizes(&sh, batch, steps, steps)) != DWCONV1D_OK)
     return s;
   size_t pool_floats;
-  if (!dwconv1d_mul_ok(sh.history * sh.channels, pool_slots, &pool_floats) ||
+  if (!dwconv1d_mul_ok(sh.history, sh.channels, &pool_floats) ||
+      !dwconv1d_mul_ok(pool_floats, pool_slots, &pool_floats) ||
       !dwconv1d_mul_ok(pool_floats, sizeof(float), &pool_floats))
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
                           "pool size overflows size_t: pool_slots=%zu, state steps=%zu, "

@@ -726,6 +726,8 @@ static void test_refusals(void) {
                  "pool_push(NULL slot_index)");
   expect_refusal(dwconv1d_stream_pool_push(causal, 2, 1, x, y, pool, 2, far), "slot_index[1]",
                  "pool_push(slot 2 of 2)");
+  expect_refusal(dwconv1d_stream_pool_push(causal, 2, 1, x, y, pool, SIZE_MAX, index),
+                 "pool_slots", "pool_push(overflowing pool_slots)");
   bool untouched = true;
   for (size_t i = 0; i < sizeof y / sizeof *y; i++)
     untouched = untouched && y[i] == sentinel;
