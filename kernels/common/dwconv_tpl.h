@@ -53,8 +53,13 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
     for (size_t r = 0; r < UNROLL_T; r++)
       acc[r] = vfmadd(load_lanes(xj + r * row_step, lanes), wj, acc[r]);
   }
+  /* Bias first, for all steps: accumulators live across the activation
+   * calls otherwise, and compilers then spill them on every tap. */
+  vfloat sum[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
-    store_lanes(y + r * out_stride, activate(vadd(acc[r], bias), act), lanes);
+    sum[r] = vadd(acc[r], bias);
+  for (size_t r = 0; r < UNROLL_T; r++)
+    store_lanes(y + r * out_stride, activate(sum[r], act), lanes);
 }
 
 /* One output step of one channel vector, any step: taps outside the input
