@@ -111,6 +111,12 @@ class Initializer:
         # object gives the same values at every call; so does this one.
         self._draw_seed = self.seed if self.seed is not None else _seed_source.getrandbits(64)
 
+    def with_default_seed(self, seed):
+        """This initializer drawing from `seed` if it is random and has no seed of its own."""
+        if self.seed is not None or self.class_name in _UNSEEDED:
+            return self
+        return Initializer(self.class_name, {**self.config, "seed": seed})
+
     def _to_native(self):
         init = _from_name(self.class_name)
         c = self.config

@@ -176,11 +176,9 @@ class DepthwiseConv1D:
         self._build_shape = input_shape
 
     def _draw(self, initializer, shape, which):
-        if self._seed is not None and initializer.seed is None:
+        if self._seed is not None:
             # The layer's seed, a different stream for kernel and bias.
-            initializer = initializers.Initializer(initializer.class_name,
-                                                   {**initializer.config,
-                                                    "seed": self._seed * 2 + which})
+            initializer = initializer.with_default_seed(self._seed * 2 + which)
         return initializer(shape)
 
     def _install(self, kernel, bias):
