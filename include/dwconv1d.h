@@ -343,7 +343,8 @@ DWCONV1D_API dwconv1d_status dwconv1d_initializer_from_name(const char *keras_na
  * orthonormal columns, or rows when it is wider than tall, times gain.
  * Errors: INVALID_ARGUMENT for NULL pointers, a kind, mode or distribution
  * outside its enum, a non-finite parameter (CONSTANT's value excepted), a
- * negative stddev, minval > maxval, scale <= 0, only one of fan_in/fan_out
+ * minval or maxval beyond float32's range, a negative stddev, minval >
+ * maxval, scale <= 0, only one of fan_in/fan_out
  * given, ORTHOGONAL with rank < 2, or an element count that overflows
  * size_t; OUT_OF_MEMORY (ORTHOGONAL needs a workspace of doubles of the
  * output's size). Nothing is written on error. */
