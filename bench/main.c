@@ -230,7 +230,9 @@ static void usage(const char *program) {
          "  --summary          compact table of every shape x path x peer (about 2 minutes)\n"
          "  --full             everything with repetitions; Google Benchmark's console output,\n"
          "                     JSON to dwconv1d_bench.json unless --benchmark_out= says otherwise\n"
-         "  --threads=N        reserved for the multi-threaded forward (not in the library yet)\n"
+         "  --threads=N        dwconv1d's paths through dwconv1d_layer_forward_parallel on one\n"
+         "                     pthreadpool of N threads, peers on N threads too, wall-clock\n"
+         "                     time; the auto path also runs on 1 thread (<path>_1t) to compare\n"
          "  --summary-out=FILE also write the summary to FILE\n"
          "  Google Benchmark's flags (--benchmark_filter=REGEX, --benchmark_repetitions=N, ...)\n"
          "  apply too; benchmark names are <shape>/<path or peer>.\n",
@@ -353,14 +355,22 @@ static void add_context_number(const char *key, double value) {
 
 /* Machine, limits, paths and peers: printed before the run and at the top of
  * the summary, and stored in the JSON context. */
-static void describe_run(char *text, size_t size, bench_mode mode, const char *repetitions,
+static void describe_run(char *text, size_t size, const options *o, const char *repetitions,
                          const char *min_time, const char *peer_lines) {
+  const bench_mode mode = o->mode;
   char model[256];
   cpu_model(model, sizeof model);
   text[0] = '\0';
-  append(text, size, "dwconv1d %s benchmark (%s mode), single thread; figures are the %s of %s "
+  char threads[96];
+  if (o->threads > 1) {
+    snprintf(threads, sizeof threads, "%d threads (wall-clock time)", o->threads);
+  } else {
+    snprintf(threads, sizeof threads, "single thread (thread CPU time)");
+  }
+  append(text, size, "dwconv1d %s benchmark (%s mode), %s; figures are the %s of %s "
                      "repetition(s), each at least %s s\n",
          dwconv1d_version(), mode == MODE_SUMMARY ? "summary" : mode == MODE_FULL ? "full" : "plain",
+         threads,
          strcmp(repetitions, "1") == 0 ? "result" : "median", repetitions, min_time);
   append(text, size, "machine: %s; %ld CPUs online; L1d %ld KiB, L2 %ld KiB, L3 %ld KiB per sysconf\n",
          model, sysconf(_SC_NPROCESSORS_ONLN), cache_bytes(1) / 1024, cache_bytes(2) / 1024,
@@ -407,21 +417,26 @@ static void add_context(int threads) {
   }
 }
 
-/* Adds dwconv1d's paths that this CPU runs, then the peers that start. */
-static void gather_runners(char *peer_lines, size_t size) {
+/* Adds dwconv1d's paths that this CPU runs (on `threads` threads, plus the
+ * auto path on 1 thread to compare with), then the peers that start. */
+static void gather_runners(int threads, char *peer_lines, size_t size) {
   dwconv1d_isa auto_isa = DWCONV1D_ISA_SCALAR;
   const bool auto_known = dwconv1d_active_isa(&auto_isa) == DWCONV1D_OK;
   if (!auto_known) fprintf(stderr, "*** which path auto picks: %s\n", dwconv1d_last_error());
   for (dwconv1d_isa isa = DWCONV1D_ISA_SCALAR; dwconv1d_isa_name(isa) != NULL; isa++) {
     if (!dwconv1d_isa_supported(isa) || kind_count == MAX_KINDS) continue;
     if (auto_known && isa == auto_isa) auto_kind = kind_count;
-    kinds[kind_count++] = bench_dwconv1d_runner(isa);
+    kinds[kind_count++] = bench_dwconv1d_runner(isa, (size_t)threads, dwconv1d_isa_name(isa));
+  }
+  if (threads > 1 && auto_kind < kind_count && kind_count < MAX_KINDS) {
+    static char single_thread_name[48];
+    snprintf(single_thread_name, sizeof single_thread_name, "%s_1t", kinds[auto_kind].name);
+    kinds[kind_count++] = bench_dwconv1d_runner(kinds[auto_kind].isa, 1, single_thread_name);
   }
   peer_lines[0] = '\0';
   char info[256];
-  (void)info;
 #ifdef BENCH_HAVE_ONEDNN
-  if (bench_onednn_init(1, info, sizeof info)) {
+  if (bench_onednn_init(threads, info, sizeof info)) {
     kinds[kind_count++] = bench_onednn_plain;
     kinds[kind_count++] = bench_onednn_blocked;
     append(peer_lines, size, "peer: %s; 'oneDNN' in the shape's own layout (nhwc/nchw), "
@@ -434,7 +449,7 @@ static void gather_runners(char *peer_lines, size_t size) {
   append(peer_lines, size, "peer: oneDNN not built in (libdnnl-dev missing or -Dpeers=disabled)\n");
 #endif
 #ifdef BENCH_HAVE_XNNPACK
-  if (bench_xnnpack_init(1, info, sizeof info)) {
+  if (bench_xnnpack_init(threads, info, sizeof info)) {
     kinds[kind_count++] = bench_xnnpack_nhwc;
     append(peer_lines, size, "peer: %s; NHWC, channels_first shapes on a transposed copy: "
                              "transposes not timed\n", info);
@@ -455,7 +470,7 @@ static void shutdown_peers(void) {
 #endif
 }
 
-static size_t register_cases(void) {
+static size_t register_cases(bench_clock clock) {
   const size_t count = bench_shape_count * kind_count;
   cases = calloc(count, sizeof *cases);
   cells = calloc(count, sizeof *cells);
@@ -469,7 +484,7 @@ static size_t register_cases(void) {
       c->shape = &bench_shapes[i];
       c->kind = &kinds[k];
       snprintf(c->name, sizeof c->name, "%s/%s", c->shape->name, c->kind->name);
-      bench_register(c->name, run_case, c, BENCH_CLOCK_THREAD_CPU);
+      bench_register(c->name, run_case, c, clock);
     }
   }
   return count;
@@ -485,6 +500,7 @@ static void print_summary(const options *o, const char *preamble) {
       .cells = cells,
       .footprint_bytes = footprint_bytes,
       .l2_bytes = cache_bytes(2) > 0 ? (size_t)cache_bytes(2) : (size_t)1 << 20,
+      .threads = o->threads,
   };
   printf("\n");
   bench_summary_print(stdout, &summary);
@@ -501,9 +517,10 @@ static void print_summary(const options *o, const char *preamble) {
 int main(int argc, char **argv) {
   options o = {MODE_PLAIN, 1, NULL};
   if (!parse_options(&argc, argv, &o)) return 2;
-  if (o.threads != 1) {
-    fprintf(stderr, "note: --threads=%d: dwconv1d has no multi-threaded forward yet (issue 7 adds "
-                    "one); everything, peers included, runs on 1 thread\n", o.threads);
+  char pool_info[256];
+  if (o.threads > 1 && !bench_dwconv1d_pool_init((size_t)o.threads, pool_info, sizeof pool_info)) {
+    fprintf(stderr, "--threads=%d: %s\n", o.threads, pool_info);
+    return 2;
   }
   char *bench_argv[MAX_ARGS];
   int bench_argc = with_mode_defaults(o.mode, argc, argv, bench_argv);
@@ -517,13 +534,18 @@ int main(int argc, char **argv) {
   fprintf(stderr, "measuring this machine's limits...\n");
   bench_measure_limits(&limits);
   char peer_lines[1024];
-  gather_runners(peer_lines, sizeof peer_lines);
+  gather_runners(o.threads, peer_lines, sizeof peer_lines);
+  if (o.threads > 1) {
+    append(peer_lines, sizeof peer_lines, "threads: %s; %s_1t is the auto path on 1 thread, "
+                                          "timed the same way, for the speed-up\n",
+           pool_info, auto_kind < kind_count ? kinds[auto_kind].name : "(none)");
+  }
   static char preamble[4096];
-  describe_run(preamble, sizeof preamble, o.mode, repetitions, min_time, peer_lines);
+  describe_run(preamble, sizeof preamble, &o, repetitions, min_time, peer_lines);
   fputs(preamble, stderr);
-  add_context(1);
+  add_context(o.threads);
 
-  size_t case_count = register_cases();
+  size_t case_count = register_cases(o.threads > 1 ? BENCH_CLOCK_WALL : BENCH_CLOCK_THREAD_CPU);
   if (case_count == 0) {
     fprintf(stderr, "out of memory\n");
     return 1;
@@ -537,6 +559,7 @@ int main(int argc, char **argv) {
 
   bench_shutdown();
   shutdown_peers();
+  bench_dwconv1d_pool_shutdown();
   free(cases);
   free(cells);
   free(median_seen);

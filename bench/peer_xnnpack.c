@@ -1,5 +1,6 @@
 /* XNNPACK as a peer: its NHWC 2-D convolution with height 1, groups = C, one
- * input and M output channels per group, no threadpool (the calling thread).
+ * input and M output channels per group; with --threads=N on a pthreadpool
+ * of N threads, otherwise on the calling thread.
  * relu, relu6 and hard_tanh are its output clamp; silu, which it cannot fuse,
  * runs as convolution, sigmoid and multiply (all timed, as an XNNPACK user
  * would run it). Channels_first shapes run on a channels_last copy of the
@@ -7,26 +8,41 @@
  * timed, as the report says. */
 #include <math.h>
 #include <stdio.h>
+#include <pthreadpool.h>
 #include <stdlib.h>
 #include <xnnpack.h>
 
 #include "runner.h"
 
+/* NULL (the calling thread) unless more than one thread was asked for. */
+static pthreadpool_t xnnpack_pool;
+
 bool bench_xnnpack_init(int threads, char *info, size_t info_size) {
-  if (threads != 1) {
-    snprintf(info, info_size, "XNNPACK: only the single-threaded run is wired up");
-    return false;
-  }
   const enum xnn_status status = xnn_initialize(NULL);
   if (status != xnn_status_success) {
     snprintf(info, info_size, "XNNPACK: xnn_initialize failed (status %d)", (int)status);
     return false;
   }
-  snprintf(info, info_size, "XNNPACK (Debian libxnnpack, no threadpool: 1 thread)");
+  if (threads > 1) {
+    xnnpack_pool = pthreadpool_create((size_t)threads);
+    if (xnnpack_pool == NULL) {
+      snprintf(info, info_size, "XNNPACK: cannot create a pthreadpool of %d threads", threads);
+      xnn_deinitialize();
+      return false;
+    }
+    snprintf(info, info_size, "XNNPACK (Debian libxnnpack, pthreadpool of %zu threads)",
+             pthreadpool_get_threads_count(xnnpack_pool));
+  } else {
+    snprintf(info, info_size, "XNNPACK (Debian libxnnpack, no threadpool: 1 thread)");
+  }
   return true;
 }
 
-void bench_xnnpack_shutdown(void) { xnn_deinitialize(); }
+void bench_xnnpack_shutdown(void) {
+  if (xnnpack_pool != NULL) pthreadpool_destroy(xnnpack_pool);
+  xnnpack_pool = NULL;
+  xnn_deinitialize();
+}
 
 typedef struct xnnpack_instance {
   const bench_data *data;
@@ -170,10 +186,10 @@ static void *create(const bench_runner_kind *kind, const bench_data *data, char 
 
 static int run(void *opaque, char *why, size_t why_size) {
   xnnpack_instance *instance = opaque;
-  enum xnn_status status = xnn_run_operator(instance->convolution, NULL);
+  enum xnn_status status = xnn_run_operator(instance->convolution, xnnpack_pool);
   if (status == xnn_status_success && instance->sigmoid != NULL) {
-    status = xnn_run_operator(instance->sigmoid, NULL);
-    if (status == xnn_status_success) status = xnn_run_operator(instance->multiply, NULL);
+    status = xnn_run_operator(instance->sigmoid, xnnpack_pool);
+    if (status == xnn_status_success) status = xnn_run_operator(instance->multiply, xnnpack_pool);
   }
   if (status == xnn_status_success) return 0;
   snprintf(why, why_size, "XNNPACK run failed (status %d)", (int)status);

@@ -17,6 +17,8 @@ struct bench_runner_kind {
   const char *title; /* column title in the summary */
   bool is_peer;      /* false for dwconv1d's own paths */
   dwconv1d_isa isa;  /* the path, for dwconv1d's own runners */
+  size_t threads;    /* dwconv1d's runners: 1 runs dwconv1d_layer_forward,
+                      * more runs dwconv1d_layer_forward_parallel on the pool */
   /* Prepares everything the timed call needs (weights packed, inputs in the
    * runner's layout, operators created). NULL with the reason in `why` when
    * this runner cannot run the shape. */
@@ -32,8 +34,14 @@ struct bench_runner_kind {
   void (*destroy)(void *instance);
 };
 
-/* A runner for dwconv1d's path `isa` (name and title from dwconv1d_isa_name). */
-bench_runner_kind bench_dwconv1d_runner(dwconv1d_isa isa);
+/* A runner for dwconv1d's path `isa` on `threads` threads, named `name`
+ * (kept, not copied). threads > 1 needs bench_dwconv1d_pool_init first. */
+bench_runner_kind bench_dwconv1d_runner(dwconv1d_isa isa, size_t threads, const char *name);
+
+/* Creates the one pthreadpool of `threads` threads that the multi-threaded
+ * dwconv1d runners share; false with the reason if it cannot. */
+bool bench_dwconv1d_pool_init(size_t threads, char *info, size_t info_size);
+void bench_dwconv1d_pool_shutdown(void);
 
 #ifdef BENCH_HAVE_ONEDNN
 /* Sets oneDNN up for `threads` threads; false with the reason if it cannot. */

@@ -171,7 +171,8 @@ static void print_isa_ratio(FILE *out, const bench_summary *s, dwconv1d_isa nume
                             tally *t) {
   size_t kn = s->kind_count, kd = s->kind_count;
   for (size_t k = 0; k < s->kind_count; k++) {
-    if (s->kinds[k].is_peer) continue;
+    /* Paths at the run's thread count only, not the single-thread copy. */
+    if (s->kinds[k].is_peer || (int)s->kinds[k].threads != s->threads) continue;
     if (s->kinds[k].isa == numerator) kn = k;
     if (s->kinds[k].isa == denominator) kd = k;
   }
@@ -202,8 +203,8 @@ static void print_targets(FILE *out, const bench_summary *s) {
     fprintf(out, "\nIssue 7 targets: not checked (the auto path is unknown).\n");
     return;
   }
-  fprintf(out, "\nIssue 7 targets for the auto path (%s), single thread, this run:\n",
-          s->kinds[s->auto_kind].name);
+  fprintf(out, "\nIssue 7 targets for the auto path (%s), %d thread%s, this run:\n",
+          s->kinds[s->auto_kind].name, s->threads, s->threads == 1 ? "" : "s");
   fprintf(out, "%-*s %-20s %-24s %s\n", NAME_WIDTH, "shape", "limit (90/85 %)",
           "vs best peer (>= 1x)", "vs baseline (>= 0.8x)");
   tally t = {0, 0};
@@ -232,6 +233,31 @@ static void print_targets(FILE *out, const bench_summary *s) {
   fprintf(out, "targets met: %d of %d\n", t.met, t.total);
 }
 
+/* With --threads=N: the auto path on N threads against itself on 1 thread,
+ * both timed in this run by wall clock. */
+static void print_thread_speedup(FILE *out, const bench_summary *s) {
+  if (s->threads <= 1 || s->auto_kind >= s->kind_count) return;
+  size_t single = s->kind_count;
+  for (size_t k = 0; k < s->kind_count; k++) {
+    if (!s->kinds[k].is_peer && s->kinds[k].threads == 1 &&
+        s->kinds[k].isa == s->kinds[s->auto_kind].isa) {
+      single = k;
+    }
+  }
+  if (single == s->kind_count) return;
+  fprintf(out, "\nThreads: the auto path (%s) on %d threads vs 1 thread, wall clock, this run:\n",
+          s->kinds[s->auto_kind].name, s->threads);
+  fprintf(out, "%-*s %10s %12s %12s %9s\n", NAME_WIDTH, "shape", "MiB", "1t GFLOP/s",
+          "Nt GFLOP/s", "speed-up");
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    const bench_cell *one = cell_at(s, i, single), *many = cell_at(s, i, s->auto_kind);
+    if (!timed(one) || !timed(many)) continue;
+    fprintf(out, "%-*s %10.1f %12.2f %12.2f %8.2fx\n", NAME_WIDTH, bench_shapes[i].name,
+            s->footprint_bytes[i] / (1024.0 * 1024.0), one->gflops, many->gflops,
+            many->gflops / one->gflops);
+  }
+}
+
 void bench_summary_print(FILE *out, const bench_summary *s) {
   if (s->preamble != NULL) fputs(s->preamble, out);
   fprintf(out, "\nGFLOP/s, then the %% of the limit that binds: p = FMA peak of the path's ISA "
@@ -241,4 +267,5 @@ void bench_summary_print(FILE *out, const bench_summary *s) {
   print_problems(out, s);
   print_shapes(out);
   print_targets(out, s);
+  print_thread_speedup(out, s);
 }

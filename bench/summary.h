@@ -33,6 +33,7 @@ typedef struct bench_summary {
   const bench_cell *cells; /* [shape index * kind_count + kind index] */
   const double *footprint_bytes; /* per shape (0 if the shape never ran) */
   size_t l2_bytes;    /* per-core L2, for issue 7's "larger than L2" */
+  int threads;        /* threads the paths and peers ran on */
 } bench_summary;
 
 void bench_summary_print(FILE *out, const bench_summary *summary);
