@@ -1,0 +1,16 @@
+/* The fuzz target's entry points, shared by libFuzzer and fuzz_replay.c. */
+#ifndef DWCONV1D_FUZZ_API_H
+#define DWCONV1D_FUZZ_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* libFuzzer's entry point: decodes one input and checks every call it makes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Prints how many calls of each kind the inputs so far ran and checked, so a
+ * corpus can be seen to reach the real work and not only the refusals. */
+void fuzz_api_print_counts(FILE *out);
+
+#endif
