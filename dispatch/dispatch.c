@@ -70,7 +70,7 @@ static void probe(void) {
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)
     return;
-  snprintf(env_value, sizeof env_value, "%s", value);
+  dwconv1d_quote(value, env_value, sizeof env_value);
   env_choice = parse_isa_name(value);
 }
 

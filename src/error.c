@@ -1,6 +1,7 @@
 /* Status strings, the per-thread last-error message and the version. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -13,6 +14,25 @@ dwconv1d_status dwconv1d_error(dwconv1d_status status, const char *format, ...) 
   vsnprintf(last_error, sizeof last_error, format, args);
   va_end(args);
   return status;
+}
+
+const char *dwconv1d_quote(const char *text, char *buf, size_t size) {
+  size_t used = 0;
+  for (; *text != '\0'; text++) {
+    const unsigned char c = (unsigned char)*text;
+    const size_t need = c >= 0x20 && c < 0x7f ? 1 : 4;
+    if (used + need + 4 > size) { /* room for "..." and the terminator */
+      memcpy(buf + used, "...", 3);
+      used += 3;
+      break;
+    }
+    if (need == 1)
+      buf[used++] = (char)c;
+    else
+      used += (size_t)snprintf(buf + used, size - used, "\\x%02x", c);
+  }
+  buf[used] = '\0';
+  return buf;
 }
 
 const char *dwconv1d_last_error(void) { return last_error; }

@@ -166,8 +166,10 @@ dwconv1d_status dwconv1d_initializer_from_name(const char *keras_name, dwconv1d_
                           "initializer \"%.64s\" is not offered: it fits only 2-D or Conv1D "
                           "weights, never a DepthwiseConv1D kernel or bias",
                           keras_name);
+  char quoted[80];
   return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
-                        "initializer: unknown initializer name \"%.64s\"", keras_name);
+                        "initializer: unknown initializer name \"%s\"",
+                        dwconv1d_quote(keras_name, quoted, sizeof quoted));
 }
 
 /* ------------------------------------------------------------------ */

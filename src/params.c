@@ -46,8 +46,10 @@ dwconv1d_status dwconv1d_activation_from_name(const char *keras_name, dwconv1d_a
       return DWCONV1D_OK;
     }
   }
+  char quoted[80];
   return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
-                        "activation: unknown activation name \"%.64s\"", keras_name);
+                        "activation: unknown activation name \"%s\"",
+                        dwconv1d_quote(keras_name, quoted, sizeof quoted));
 }
 
 const char *dwconv1d_activation_name(dwconv1d_activation a) {
