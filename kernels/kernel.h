@@ -35,11 +35,27 @@ struct dwconv1d_tile {
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
 };
 
+/* channels_first with stride 1: output steps [t_begin, t_end) of output
+ * channels [c_begin, c_end) of one batch element, vectorised along steps.
+ * Output channel oc reads input row oc / M. */
+struct dwconv1d_rows {
+  const float *input;   /* the batch element's (C, T) input */
+  size_t depth_multiplier;
+  float *output;        /* output element (c_begin, t_begin) */
+  size_t output_stride; /* floats between output channel rows */
+  size_t c_begin, c_end;
+  size_t t_begin, t_end;
+  const float *weights; /* the layer's packed weights, all channels */
+  const float *bias;    /* the layer's bias, all channels */
+  dwconv1d_activation activation; /* LINEAR or an elementwise activation */
+};
+
 /* What one ISA provides. */
 struct dwconv1d_kernels {
   dwconv1d_isa isa;
   size_t vlen; /* floats per vector: the channel block width of packed weights */
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
+  void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Row-wise (last-axis) activations over n contiguous floats, in place. */
   void (*softmax_row)(float *x, size_t n);
   void (*log_softmax_row)(float *x, size_t n);

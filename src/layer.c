@@ -123,6 +123,7 @@ struct forward_plan {
   size_t batch, steps, out_steps;
   size_t in_per_batch, out_per_batch; /* floats per batch element */
   bool gather;                        /* input goes through the workspace */
+  bool by_rows;                       /* channels_first, stride 1: along rows */
   bool channels_first;
   dwconv1d_activation fused; /* the activation the kernels apply */
   size_t batch_per_task, time_per_task, channels_per_task;
@@ -202,6 +203,25 @@ static void conv_direct(const struct forward_plan *plan, const float *x, size_t 
   }
 }
 
+/* channels_first with stride 1: the kernels run along each channel's row. */
+static void conv_by_rows(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
+                         size_t c0, size_t c1, struct destination dst) {
+  const struct dwconv1d_rows rows = {
+      .input = x,
+      .depth_multiplier = plan->layer->params.depth_multiplier,
+      .output = dst.at,
+      .output_stride = dst.stride,
+      .c_begin = c0,
+      .c_end = c1,
+      .t_begin = t0,
+      .t_end = t1,
+      .weights = plan->layer->weights,
+      .bias = plan->layer->bias,
+      .activation = plan->fused,
+  };
+  plan->layer->kernels->conv_rows(&plan->g, &rows);
+}
+
 /* One time x channel tile through the workspace: expand (and transpose),
  * convolve, and for channels_first transpose the results out. */
 static void conv_gathered_tile(const struct forward_plan *plan, const struct workspace *ws,
@@ -272,7 +292,9 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
                                : (struct destination){y + t0 * out_channels + c0, out_channels};
   if (act == DWCONV1D_ACTIVATION_GLU)
     dst.at = ws->linear;
-  if (plan->gather)
+  if (plan->by_rows)
+    conv_by_rows(plan, x, t0, t1, c0, c1, dst);
+  else if (plan->gather)
     conv_gathered(plan, ws, x, t0, t1, c0, c1, dst);
   else
     conv_direct(plan, x, t0, t1, c0, c1, dst);
@@ -291,7 +313,7 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t rows = min_size((TIME_TILE - 1) * plan->g.stride + span, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
   sizes[0] = plan->gather ? rows * width : 0;
-  sizes[1] = plan->channels_first ? (size_t)TIME_TILE * width : 0;
+  sizes[1] = plan->gather && plan->channels_first ? (size_t)TIME_TILE * width : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;
@@ -384,7 +406,8 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "output must not be NULL");
   plan->out_per_batch = shape[1] * shape[2];
   plan->channels_first = p->data_format == DWCONV1D_CHANNELS_FIRST;
-  plan->gather = plan->channels_first || p->depth_multiplier > 1;
+  plan->by_rows = plan->channels_first && p->strides == 1;
+  plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1);
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
   if (batch > 0)

@@ -118,6 +118,102 @@ static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_t
   }
 }
 
+/* ---- channels_first, stride 1: vectors along steps ---- */
+
+/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere; only border
+ * vectors take this path. */
+static inline vfloat load_lane_range(const float *p, size_t lo, size_t hi) {
+  float tmp[VLEN];
+  for (size_t l = 0; l < VLEN; l++)
+    tmp[l] = l >= lo && l < hi ? p[l - lo] : 0.0f;
+  return vload(tmp);
+}
+
+/* VLEN output steps from t, any of whose taps may fall in the padding:
+ * each tap loads only the lanes inside the input and zeros elsewhere. */
+static void rows_vector_border(const struct dwconv1d_geometry *g, const float *x, const float *w,
+                               float bias, size_t t, size_t lanes, float *y,
+                               dwconv1d_activation act) {
+  vfloat acc = vzero();
+  for (size_t j = 0; j < g->kernel_size; j++) {
+    /* lane l reads input step t + l + j*d - pad_left */
+    const size_t first = t + j * g->dilation; /* + l, then - pad_left */
+    size_t lo = first < g->pad_left ? g->pad_left - first : 0;
+    size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
+    lo = lo < lanes ? lo : lanes;
+    hi = hi < lanes ? hi : lanes;
+    vfloat xj = vzero();
+    if (lo < hi)
+      xj = load_lane_range(x + (first + lo - g->pad_left), lo, hi);
+    acc = vfmadd(xj, vset1(w[j * VLEN]), acc);
+  }
+  store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
+}
+
+/* UNROLL_T vectors of steps from t, all taps inside the input. */
+static inline void rows_block_interior(const float *x, size_t dilation, const float *w,
+                                       size_t kernel_size, float bias, float *y,
+                                       dwconv1d_activation act) {
+  vfloat acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vzero();
+  for (size_t j = 0; j < kernel_size; j++) {
+    const vfloat wj = vset1(w[j * VLEN]);
+    const float *xj = x + j * dilation;
+    for (size_t r = 0; r < UNROLL_T; r++)
+      acc[r] = vfmadd(vload(xj + r * VLEN), wj, acc[r]);
+  }
+  vfloat sum[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    sum[r] = vadd(acc[r], vset1(bias));
+  for (size_t r = 0; r < UNROLL_T; r++)
+    vstore(y + r * VLEN, activate(sum[r], act));
+}
+
+/* Up to VLEN steps from t, all taps inside the input. */
+static void rows_vector_interior(const float *x, size_t dilation, const float *w,
+                                 size_t kernel_size, float bias, size_t lanes, float *y,
+                                 dwconv1d_activation act) {
+  vfloat acc = vzero();
+  for (size_t j = 0; j < kernel_size; j++)
+    acc = vfmadd(load_lanes(x + j * dilation, lanes), vset1(w[j * VLEN]), acc);
+  store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
+}
+
+/* One output channel's steps [t0, t1): whole blocks where every tap of
+ * every lane is inside the input, single border vectors elsewhere. */
+static void rows_one_channel(const struct dwconv1d_geometry *g, const float *x, const float *w,
+                             float bias, size_t t0, size_t t1, float *y,
+                             dwconv1d_activation act) {
+  size_t int_lo, int_hi;
+  interior_steps(g, &int_lo, &int_hi); /* stride 1: step t reads t - pad_left + j*d */
+  size_t t = t0;
+  while (t < t1) {
+    const size_t lanes = t1 - t < VLEN ? t1 - t : VLEN;
+    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1) {
+      rows_block_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, y + (t - t0),
+                          act);
+      t += UNROLL_T * VLEN;
+    } else if (t >= int_lo && t + lanes <= int_hi) {
+      rows_vector_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, lanes,
+                           y + (t - t0), act);
+      t += lanes;
+    } else {
+      rows_vector_border(g, x, w, bias, t, lanes, y + (t - t0), act);
+      t += lanes;
+    }
+  }
+}
+
+static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r) {
+  for (size_t oc = r->c_begin; oc < r->c_end; oc++) {
+    const float *x = r->input + (oc / r->depth_multiplier) * g->in_steps;
+    const float *w = r->weights + (oc / VLEN) * g->kernel_size * VLEN + oc % VLEN;
+    float *y = r->output + (oc - r->c_begin) * r->output_stride;
+    rows_one_channel(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
+  }
+}
+
 /* ---- last-axis activations over contiguous rows ---- */
 
 static float row_max(const float *x, size_t n) {
@@ -189,6 +285,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .isa = ISA_ENUM,
     .vlen = VLEN,
     .conv_tile = conv_tile,
+    .conv_rows = conv_rows,
     .softmax_row = softmax_row,
     .log_softmax_row = log_softmax_row,
     .glu_row = glu_row,
