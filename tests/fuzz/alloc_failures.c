@@ -510,9 +510,16 @@ int main(void) {
       make_config("same padding, channels_first glu", 3, DWCONV1D_PADDING_SAME, first, 1,
                   DWCONV1D_ACTIVATION_GLU),
   };
+  /* Every supported ISA, or only the one DWCONV1D_ISA pins (valgrind). */
+  const char *pinned = getenv("DWCONV1D_ISA");
   for (int isa = DWCONV1D_ISA_SCALAR; isa <= DWCONV1D_ISA_NEON; isa++) {
-    if (dwconv1d_set_isa((dwconv1d_isa)isa) != DWCONV1D_OK)
+    dwconv1d_isa active;
+    if (pinned != NULL && pinned[0] != '\0') {
+      if (dwconv1d_active_isa(&active) != DWCONV1D_OK || active != (dwconv1d_isa)isa)
+        continue;
+    } else if (dwconv1d_set_isa((dwconv1d_isa)isa) != DWCONV1D_OK) {
       continue;
+    }
     printf("isa %s\n", dwconv1d_isa_name((dwconv1d_isa)isa));
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
       test_config(&configs[i]);

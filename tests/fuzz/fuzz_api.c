@@ -63,19 +63,17 @@ enum {
 /* ------------------------------------------------------------------ */
 /* Failure reports and counts                                          */
 
-static struct {
-  unsigned long inputs, refusals, layers, forwards, reference_checks, stream_pushes,
-      stream_comparisons, pool_calls;
-} counts;
+static fuzz_counts counts;
 
-void fuzz_api_print_counts(FILE *out) {
+fuzz_counts *fuzz_api_counts(void) { return &counts; }
+
+void fuzz_api_print_counts(const fuzz_counts *c, FILE *out) {
   fprintf(out,
           "%lu inputs: %lu refusals checked, %lu layers, %lu forward calls (%lu against the "
           "double reference), %lu stream pushes, %lu streams compared with forward, %lu pool "
           "calls\n",
-          counts.inputs, counts.refusals, counts.layers, counts.forwards,
-          counts.reference_checks, counts.stream_pushes, counts.stream_comparisons,
-          counts.pool_calls);
+          c->inputs, c->refusals, c->layers, c->forwards, c->reference_checks, c->stream_pushes,
+          c->stream_comparisons, c->pool_calls);
 }
 
 static char case_text[512];
@@ -434,8 +432,21 @@ static const char *read_name(reader *r, char *own, size_t own_size) {
   return own;
 }
 
+/* The name with bytes outside printable ASCII escaped, for messages. */
+static void describe_name(const char *name) {
+  size_t n = (size_t)snprintf(case_text, sizeof case_text, "activation name lookup of ");
+  if (name == NULL) {
+    snprintf(case_text + n, sizeof case_text - n, "NULL");
+    return;
+  }
+  for (const unsigned char *c = (const unsigned char *)name; *c && n + 8 < sizeof case_text; c++)
+    n += (size_t)snprintf(case_text + n, sizeof case_text - n,
+                          *c >= 0x20 && *c < 0x7F ? "%c" : "\\x%02x", *c);
+}
+
 static void check_name_lookup(const char *name) {
   const int want = model_activation_of(name);
+  describe_name(name);
   dwconv1d_activation got = (dwconv1d_activation)0x5A5A;
   arm_marker();
   const dwconv1d_status s = dwconv1d_activation_from_name(name, &got);

@@ -1,44 +1,96 @@
 /* Replays fuzz inputs through the libFuzzer entry point without libFuzzer,
  * so builds without clang's fuzzer runtime (gcc, sanitizers, qemu, valgrind)
- * still run the committed corpus.
+ * still run the committed corpus. Each input runs in a child process, so a
+ * failing input (a check, a sanitizer report, a crash) is named and the
+ * others still run.
  *   fuzz_replay FILE_OR_DIRECTORY...   (a directory: every file in it, sorted) */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fuzz_api.h"
 
-static int replay_file(const char *path) {
+static fuzz_counts total;
+
+static void add_counts(const fuzz_counts *c) {
+  total.inputs += c->inputs;
+  total.refusals += c->refusals;
+  total.layers += c->layers;
+  total.forwards += c->forwards;
+  total.reference_checks += c->reference_checks;
+  total.stream_pushes += c->stream_pushes;
+  total.stream_comparisons += c->stream_comparisons;
+  total.pool_calls += c->pool_calls;
+}
+
+static uint8_t *read_whole(const char *path, size_t *size) {
   FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    perror(path);
-    return 1;
-  }
+  if (f == NULL)
+    return NULL;
   uint8_t *data = NULL;
-  size_t size = 0, cap = 0, got;
+  size_t cap = 0, got;
+  *size = 0;
   do {
-    if (size == cap) {
+    if (*size == cap) {
       cap = cap ? cap * 2 : 4096;
       uint8_t *bigger = realloc(data, cap);
       if (bigger == NULL) {
-        fprintf(stderr, "%s: out of memory\n", path);
         free(data);
         fclose(f);
-        return 1;
+        return NULL;
       }
       data = bigger;
     }
-    got = fread(data + size, 1, cap - size, f);
-    size += got;
+    got = fread(data + *size, 1, cap - *size, f);
+    *size += got;
   } while (got > 0);
   fclose(f);
-  LLVMFuzzerTestOneInput(data, size);
+  return data;
+}
+
+/* Runs one input in a child; its counts come back through a pipe. Returns 0
+ * when every check passed. */
+static int replay_file(const char *path) {
+  size_t size;
+  uint8_t *data = read_whole(path, &size);
+  int fds[2];
+  if (data == NULL || pipe(fds) != 0) {
+    perror(path);
+    free(data);
+    return 1;
+  }
+  fflush(NULL);
+  const pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    LLVMFuzzerTestOneInput(data, size);
+    free(data);
+    const ssize_t w = write(fds[1], fuzz_api_counts(), sizeof(fuzz_counts));
+    close(fds[1]);
+    exit(w == (ssize_t)sizeof(fuzz_counts) ? 0 : 1); /* exit, so leak checkers run */
+  }
+  close(fds[1]);
   free(data);
+  fuzz_counts c;
+  const bool got = child > 0 && read(fds[0], &c, sizeof c) == (ssize_t)sizeof c;
+  close(fds[0]);
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0 || !got) {
+    printf("FAIL %s (%s %d)\n", path, WIFSIGNALED(status) ? "signal" : "exit status",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return 1;
+  }
+  add_counts(&c);
   return 0;
 }
 
@@ -46,8 +98,8 @@ static int by_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file of a directory, in name order (reproducible runs). */
-static int replay_directory(const char *dir, size_t *count) {
+/* The regular files of a directory, in name order (reproducible runs). */
+static int replay_directory(const char *dir, size_t *count, size_t *failed) {
   DIR *d = opendir(dir);
   if (d == NULL) {
     perror(dir);
@@ -55,46 +107,44 @@ static int replay_directory(const char *dir, size_t *count) {
   }
   char **names = NULL;
   size_t n = 0, cap = 0;
-  int failed = 0;
-  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+  int error = 0;
+  for (struct dirent *e; !error && (e = readdir(d)) != NULL;) {
     if (e->d_name[0] == '.')
       continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       char **bigger = realloc(names, cap * sizeof *names);
-      if (bigger == NULL) {
-        failed = 1;
+      error = bigger == NULL;
+      names = bigger ? bigger : names;
+      if (error)
         break;
-      }
-      names = bigger;
     }
     const size_t len = strlen(dir) + strlen(e->d_name) + 2;
-    names[n] = malloc(len);
-    if (names[n] == NULL) {
-      failed = 1;
+    if ((names[n] = malloc(len)) == NULL) {
+      error = 1;
       break;
     }
-    snprintf(names[n], len, "%s/%s", dir, e->d_name);
-    n++;
+    snprintf(names[n++], len, "%s/%s", dir, e->d_name);
   }
   closedir(d);
   if (n > 0)
     qsort(names, n, sizeof *names, by_name);
   for (size_t i = 0; i < n; i++) {
     struct stat st;
-    if (!failed && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
-      failed |= replay_file(names[i]);
+    if (!error && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+      *failed += (size_t)replay_file(names[i]);
       ++*count;
     }
     free(names[i]);
   }
   free(names);
-  return failed;
+  return error;
 }
 
 int main(int argc, char **argv) {
-  size_t count = 0;
-  int failed = 0;
+  size_t count = 0, failed = 0;
+  int error = 0;
+  setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
     fprintf(stderr, "usage: %s FILE_OR_DIRECTORY...\n", argv[0]);
     return 2;
@@ -106,13 +156,13 @@ int main(int argc, char **argv) {
       return 1;
     }
     if (S_ISDIR(st.st_mode)) {
-      failed |= replay_directory(argv[i], &count);
+      error |= replay_directory(argv[i], &count, &failed);
     } else {
-      failed |= replay_file(argv[i]);
+      failed += (size_t)replay_file(argv[i]);
       count++;
     }
   }
-  printf("fuzz_replay: %zu inputs replayed, every check passed\n", count);
-  fuzz_api_print_counts(stdout);
-  return failed;
+  printf("fuzz_replay: %zu inputs replayed, %zu failed\n", count, failed);
+  fuzz_api_print_counts(&total, stdout);
+  return error || failed ? 1 : 0;
 }
