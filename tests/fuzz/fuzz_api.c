@@ -70,10 +70,11 @@ fuzz_counts *fuzz_api_counts(void) { return &counts; }
 void fuzz_api_print_counts(const fuzz_counts *c, FILE *out) {
   fprintf(out,
           "%lu inputs: %lu refusals checked, %lu layers, %lu forward calls (%lu against the "
-          "double reference), %lu stream pushes, %lu streams compared with forward, %lu pool "
-          "calls\n",
-          c->inputs, c->refusals, c->layers, c->forwards, c->reference_checks, c->stream_pushes,
-          c->stream_comparisons, c->pool_calls);
+          "double reference, %lu on a pool), %lu stream pushes, %lu streams compared with "
+          "forward, %lu pool calls, %lu initializer fills\n",
+          c->inputs, c->refusals, c->layers, c->forwards, c->reference_checks,
+          c->parallel_forwards, c->stream_pushes, c->stream_comparisons, c->pool_calls,
+          c->initializer_fills);
 }
 
 static char case_text[512];
@@ -380,6 +381,8 @@ enum null_flags {
 typedef struct fuzz_case {
   dwconv1d_params p;
   size_t batch, channels, steps;
+  bool parallel;  /* also run dwconv1d_layer_forward_parallel */
+  size_t threads; /* its thread count */
   unsigned nulls;
   enum data_mode mode;
   test_rng rng;
@@ -723,6 +726,72 @@ static size_t forward_work(const fuzz_case *fc, size_t batch, size_t t_out, size
   return w;
 }
 
+/* ---- forward on a caller's pool ------------------------------------------ */
+
+/* A caller's parallel-for that runs the tasks on the calling thread in
+ * reverse order (the library may assume no order) and records what it was
+ * asked: how often, how many tasks, and whether each ran exactly once. */
+typedef struct pool_probe {
+  size_t calls, count;
+  bool each_once;
+} pool_probe;
+
+static void reverse_parallel_for(void *pool, dwconv1d_task_fn task, void *context, size_t count) {
+  pool_probe *probe = pool;
+  probe->calls++;
+  probe->count = count;
+  if (count > MAX_FLOATS) { /* more tasks than any affordable case has work */
+    probe->each_once = false;
+    return;
+  }
+  for (size_t i = count; i-- > 0;)
+    task(context, i);
+  probe->each_once = true;
+}
+
+/* The parallel call where forward must be refused (or threads == 0). */
+static void parallel_refused(const fuzz_case *fc, const made_layer *ml, size_t batch,
+                             size_t steps, const float *input, float *output, size_t out_floats) {
+  pool_probe probe = {0, 0, false};
+  arm_marker();
+  const dwconv1d_status s = dwconv1d_layer_forward_parallel(
+      ml->layer, batch, steps, input, output, reverse_parallel_for, &probe, fc->threads);
+  expect_refused(s, DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_layer_forward_parallel");
+  CHECK(probe.calls == 0, "a refused parallel forward called the pool");
+  CHECK(first_written(output, out_floats) == out_floats, "a refused parallel forward wrote");
+}
+
+/* The parallel call gives the serial call's output bit for bit, calls the
+ * pool at most once with at most 8 * threads tasks, each run once. */
+static void check_parallel(const fuzz_case *fc, const made_layer *ml, size_t batch, size_t steps,
+                           const float *input, const float *serial, size_t out_floats) {
+  if (!fc->parallel)
+    return;
+  float *out = alloc_exact(out_floats);
+  fill_sentinel(out, out_floats);
+  if (fc->threads == 0) {
+    parallel_refused(fc, ml, batch, steps, input, out, out_floats);
+    free(out);
+    return;
+  }
+  pool_probe probe = {0, 0, false};
+  expect_ok(dwconv1d_layer_forward_parallel(ml->layer, batch, steps, input, out,
+                                            reverse_parallel_for, &probe, fc->threads),
+            "dwconv1d_layer_forward_parallel");
+  counts.parallel_forwards++;
+  size_t most;
+  CHECK(probe.calls <= 1, "parallel forward called the pool %zu times", probe.calls);
+  CHECK(probe.calls == 0 || probe.each_once, "parallel forward asked for %zu tasks",
+        probe.count);
+  CHECK(probe.calls == 0 || !mul_fits(fc->threads, 8, &most) || probe.count <= most,
+        "parallel forward made %zu tasks for %zu threads", probe.count, fc->threads);
+  for (size_t i = 0; i < out_floats; i++)
+    CHECK(same_value(out[i], serial[i]),
+          "parallel forward (%zu threads, %zu tasks) output %zu is %.9g, serial gives %.9g",
+          fc->threads, probe.count, i, (double)out[i], (double)serial[i]);
+  free(out);
+}
+
 /* Forward with sizes where the call must be refused: dummy buffers. */
 static void forward_refused(const fuzz_case *fc, const made_layer *ml, size_t batch,
                             size_t steps) {
@@ -736,6 +805,9 @@ static void forward_refused(const fuzz_case *fc, const made_layer *ml, size_t ba
   expect_refused(s, DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_layer_forward");
   CHECK(first_written(out, DUMMY_FLOATS) == DUMMY_FLOATS,
         "layer_forward wrote output %zu on refusal", first_written(out, DUMMY_FLOATS));
+  if (fc->parallel)
+    parallel_refused(fc, ml, batch, steps, (fc->nulls & NULL_INPUT) ? NULL : in,
+                     (fc->nulls & NULL_OUTPUT) ? NULL : out, DUMMY_FLOATS);
 }
 
 static void forward_once(fuzz_case *fc, const made_layer *ml, size_t batch, size_t steps) {
@@ -760,6 +832,8 @@ static void forward_once(fuzz_case *fc, const made_layer *ml, size_t batch, size
     if (float_bytes_fit(steps, fc->channels, 1, &per_row))
       expect_ok(s, "dwconv1d_layer_forward(batch=0)");
     CHECK(first_written(out, DUMMY_FLOATS) == DUMMY_FLOATS, "batch 0 wrote output");
+    if (fc->parallel && s == DWCONV1D_OK)
+      check_parallel(fc, ml, 0, steps, NULL, out, 0);
     return;
   }
   if (!affordable(in_floats) || !affordable(out_floats) ||
@@ -781,6 +855,7 @@ static void forward_once(fuzz_case *fc, const made_layer *ml, size_t batch, size
   if ((fc->mode == DATA_MODERATE || fc->mode == DATA_SUBNORMAL) &&
       out_floats <= MAX_REF_OUTPUTS)
     compare_with_reference(fc, ml, batch, steps, input, output);
+  check_parallel(fc, ml, batch, steps, input, output, out_floats);
   free(input);
   free(input_copy);
   free(output);
@@ -1267,6 +1342,390 @@ static void stream_null_calls(void) {
   CHECK(n == SIZE_SENTINEL && s == NULL, "a refused stream call wrote its output");
 }
 
+/* ---- initializers --------------------------------------------------------- */
+
+/* The names the header lists, with the parameters each must give. */
+typedef struct init_name {
+  const char *name;
+  dwconv1d_initializer_kind kind;
+  double value;                   /* CONSTANT */
+  double scale;                   /* VARIANCE_SCALING */
+  dwconv1d_fan_mode mode;         /* VARIANCE_SCALING */
+  dwconv1d_scaling_distribution distribution;
+} init_name;
+
+#define VS(n, sc, m, d)                                                                           \
+  { n, DWCONV1D_INITIALIZER_VARIANCE_SCALING, 0, sc, DWCONV1D_FAN_##m, DWCONV1D_SCALING_##d }
+#define K(n, kind, v) { n, DWCONV1D_INITIALIZER_##kind, v, 0, DWCONV1D_FAN_IN, 0 }
+static const init_name init_names[] = {
+    K("zeros", CONSTANT, 0),        K("Zeros", CONSTANT, 0),
+    K("zero", CONSTANT, 0),         K("ones", CONSTANT, 1),
+    K("Ones", CONSTANT, 1),         K("one", CONSTANT, 1),
+    K("constant", CONSTANT, 0),     K("Constant", CONSTANT, 0),
+    K("random_normal", RANDOM_NORMAL, 0), K("RandomNormal", RANDOM_NORMAL, 0),
+    K("normal", RANDOM_NORMAL, 0),  K("random_uniform", RANDOM_UNIFORM, 0),
+    K("RandomUniform", RANDOM_UNIFORM, 0), K("uniform", RANDOM_UNIFORM, 0),
+    K("truncated_normal", TRUNCATED_NORMAL, 0), K("TruncatedNormal", TRUNCATED_NORMAL, 0),
+    VS("variance_scaling", 1, IN, TRUNCATED_NORMAL), VS("VarianceScaling", 1, IN, TRUNCATED_NORMAL),
+    VS("glorot_uniform", 1, AVG, UNIFORM), VS("GlorotUniform", 1, AVG, UNIFORM),
+    VS("glorot_normal", 1, AVG, TRUNCATED_NORMAL), VS("GlorotNormal", 1, AVG, TRUNCATED_NORMAL),
+    VS("he_normal", 2, IN, TRUNCATED_NORMAL), VS("HeNormal", 2, IN, TRUNCATED_NORMAL),
+    VS("he_uniform", 2, IN, UNIFORM), VS("HeUniform", 2, IN, UNIFORM),
+    VS("lecun_normal", 1, IN, TRUNCATED_NORMAL), VS("LecunNormal", 1, IN, TRUNCATED_NORMAL),
+    VS("lecun_uniform", 1, IN, UNIFORM), VS("LecunUniform", 1, IN, UNIFORM),
+    K("orthogonal", ORTHOGONAL, 0), K("Orthogonal", ORTHOGONAL, 0),
+    K("OrthogonalInitializer", ORTHOGONAL, 0),
+};
+#undef VS
+#undef K
+static const char *const init_junk[] = {"identity", "Identity", "stft", "STFT", "glorot",
+                                        "GLOROT_UNIFORM", "he_normal ", "", "zeros\n"};
+
+static const init_name *model_init_of(const char *name) {
+  for (size_t i = 0; name != NULL && i < sizeof init_names / sizeof init_names[0]; i++)
+    if (strcmp(name, init_names[i].name) == 0)
+      return &init_names[i];
+  return NULL;
+}
+
+static const char *read_init_name(reader *r, char *own, size_t own_size) {
+  const uint8_t b = read_u8(r);
+  const size_t n = sizeof init_names / sizeof init_names[0];
+  const size_t junk = sizeof init_junk / sizeof init_junk[0];
+  if (b < n)
+    return init_names[b].name;
+  if (b < n + junk)
+    return init_junk[b - n];
+  if (b == 0xFF)
+    return NULL;
+  const size_t len = read_u8(r) % own_size;
+  size_t i = 0;
+  for (; i + 1 < own_size && i < len; i++)
+    own[i] = (char)read_u8(r);
+  own[i] = '\0';
+  return own;
+}
+
+/* A double parameter: ordinary values, edges of float32, non-finite ones. */
+static double read_double(reader *r) {
+  static const double table[] = {0.0, -0.0, 1.0, -1.0, 0.05, -0.05, 2.0, 0.5, 1e-300, -1e-300,
+                                 1e300, -1e300, 3.4028234663852886e38, -3.4028234663852886e38,
+                                 3.4028235677973366e38, 1e-45, 4.9e-324, 1e10, -7.5};
+  const uint8_t b = read_u8(r);
+  if (b < sizeof table / sizeof table[0])
+    return table[b];
+  if (b == 0xF0)
+    return NAN;
+  if (b == 0xF1)
+    return INFINITY;
+  if (b == 0xF2)
+    return -INFINITY;
+  if (b >= 0xF8) {
+    const uint64_t bits = read_le(r, 8);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  return ((double)b - 100.0) / 16.0;
+}
+
+static bool finite_float(double v) { return fabs(v) <= FLT_MAX; }
+
+/* dwconv1d_initializer_fill must refuse these parameters (whatever the shape). */
+static bool model_init_params_bad(const dwconv1d_initializer *in, size_t rank) {
+  switch (in->kind) {
+  case DWCONV1D_INITIALIZER_CONSTANT: return false;
+  case DWCONV1D_INITIALIZER_RANDOM_NORMAL:
+  case DWCONV1D_INITIALIZER_TRUNCATED_NORMAL:
+    return !isfinite(in->mean) || !isfinite(in->stddev) || in->stddev < 0;
+  case DWCONV1D_INITIALIZER_RANDOM_UNIFORM:
+    return !finite_float(in->minval) || !finite_float(in->maxval) || in->minval > in->maxval;
+  case DWCONV1D_INITIALIZER_VARIANCE_SCALING:
+    return !isfinite(in->scale) || !(in->scale > 0) || (unsigned)in->mode > 2u ||
+           (unsigned)in->distribution > 2u || (in->fan_in == 0) != (in->fan_out == 0);
+  case DWCONV1D_INITIALIZER_ORTHOGONAL: return rank < 2 || !isfinite(in->gain);
+  }
+  return true; /* a kind outside the enum */
+}
+
+/* Keras's compute_fans, written from the header. */
+static void model_fans(const size_t *shape, size_t rank, double *fan_in, double *fan_out) {
+  double field = 1.0;
+  if (rank == 0) {
+    *fan_in = *fan_out = 1.0;
+    return;
+  }
+  if (rank == 1) {
+    *fan_in = *fan_out = (double)shape[0];
+    return;
+  }
+  for (size_t i = 0; i + 2 < rank; i++)
+    field *= (double)shape[i];
+  *fan_in = (double)shape[rank - 2] * field;
+  *fan_out = (double)shape[rank - 1] * field;
+}
+
+/* Values every draw of `in` must lie in: [lo, hi], or false when unbounded. */
+static bool model_init_range(const dwconv1d_initializer *in, const size_t *shape, size_t rank,
+                             double *lo, double *hi) {
+  const double slack = 1.0 + ldexp(1.0, -22); /* the draw's rounding to float32 */
+  switch (in->kind) {
+  case DWCONV1D_INITIALIZER_RANDOM_UNIFORM:
+    *lo = (float)in->minval;
+    *hi = (float)in->maxval;
+    return true;
+  case DWCONV1D_INITIALIZER_TRUNCATED_NORMAL: {
+    const double room = 2 * in->stddev * slack + fabs(in->mean) * ldexp(1.0, -23) +
+                        ldexp(1.0, -149); /* rounding, down to float32's subnormals */
+    *lo = in->mean - room;
+    *hi = in->mean + room;
+    return true;
+  }
+  case DWCONV1D_INITIALIZER_VARIANCE_SCALING: {
+    double fan_in = (double)in->fan_in, fan_out = (double)in->fan_out;
+    if (in->fan_in == 0)
+      model_fans(shape, rank, &fan_in, &fan_out);
+    const double n = in->mode == DWCONV1D_FAN_IN    ? fan_in
+                     : in->mode == DWCONV1D_FAN_OUT ? fan_out
+                                                    : (fan_in + fan_out) / 2;
+    const double variance = in->scale / (n > 1 ? n : 1);
+    double limit;
+    if (in->distribution == DWCONV1D_SCALING_UNIFORM)
+      limit = sqrt(3 * variance) * slack;
+    else if (in->distribution == DWCONV1D_SCALING_TRUNCATED_NORMAL)
+      limit = 2 * sqrt(variance) / 0.87962566103423978 * slack;
+    else
+      return false;
+    *lo = -limit;
+    *hi = limit;
+    return true;
+  }
+  default: return false;
+  }
+}
+
+/* Orthogonal: the flattened (rows, cols) matrix has orthonormal columns
+ * (or rows, when wider than tall), times gain. */
+static void check_orthogonal(const float *v, const size_t *shape, size_t rank, size_t count,
+                             double gain) {
+  const size_t cols = shape[rank - 1], rows = count / cols;
+  const bool tall = rows >= cols;
+  const size_t n = tall ? rows : cols, m = tall ? cols : rows;
+  for (size_t a = 0; a < m; a++)
+    for (size_t b = a; b < m; b++) {
+      double dot = 0;
+      for (size_t i = 0; i < n; i++)
+        dot += tall ? (double)v[i * cols + a] * v[i * cols + b]
+                    : (double)v[a * cols + i] * v[b * cols + i];
+      const double want = a == b ? gain * gain : 0.0;
+      CHECK(fabs(dot - want) <= 1e-5 * (double)n * gain * gain + 1e-30,
+            "orthogonal %zu x %zu: <q%zu, q%zu> = %.9g, want %.9g", rows, cols, a, b, dot, want);
+    }
+}
+
+/* The initializer of this case: the named one (*named set), or any fields. */
+static dwconv1d_initializer read_initializer(reader *r, const char *name, bool *named) {
+  dwconv1d_initializer in;
+  memset(&in, 0, sizeof in);
+  *named = model_init_of(name) != NULL && read_u8(r) < 0xC0;
+  if (*named) {
+    expect_ok(dwconv1d_initializer_from_name(name, &in), "dwconv1d_initializer_from_name");
+    return in;
+  }
+  in.kind = (dwconv1d_initializer_kind)read_enum(r);
+  in.value = read_double(r);
+  in.mean = read_double(r);
+  in.stddev = read_double(r);
+  in.minval = read_double(r);
+  in.maxval = read_double(r);
+  in.scale = read_double(r);
+  in.mode = (dwconv1d_fan_mode)read_enum(r);
+  in.distribution = (dwconv1d_scaling_distribution)read_enum(r);
+  in.fan_in = read_size(r);
+  in.fan_out = read_size(r);
+  in.gain = read_double(r);
+  return in;
+}
+
+static void check_init_name(const char *name) {
+  const init_name *want = model_init_of(name);
+  dwconv1d_initializer got, before;
+  memset(&got, 0x01, sizeof got);
+  before = got;
+  arm_marker();
+  const dwconv1d_status s = dwconv1d_initializer_from_name(name, &got);
+  if (want == NULL) {
+    expect_refused(s, DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_initializer_from_name");
+    CHECK(memcmp(&got, &before, sizeof got) == 0, "initializer_from_name wrote on refusal");
+    return;
+  }
+  expect_ok(s, "dwconv1d_initializer_from_name");
+  CHECK(got.kind == want->kind, "initializer %s has kind %d, want %d", name, (int)got.kind,
+        (int)want->kind);
+  if (want->kind == DWCONV1D_INITIALIZER_CONSTANT)
+    CHECK(got.value == want->value, "initializer %s: value %g", name, got.value);
+  if (want->kind == DWCONV1D_INITIALIZER_VARIANCE_SCALING)
+    CHECK(got.scale == want->scale && got.mode == want->mode &&
+              got.distribution == want->distribution && got.fan_in == 0 && got.fan_out == 0,
+          "initializer %s: scale %g mode %d distribution %d", name, got.scale, (int)got.mode,
+          (int)got.distribution);
+  arm_marker();
+  expect_refused(dwconv1d_initializer_from_name(name, NULL), DWCONV1D_ERROR_INVALID_ARGUMENT,
+                 "dwconv1d_initializer_from_name(out=NULL)");
+}
+
+/* Work of an orthogonal fill (Gram-Schmidt: rows * cols * min(rows, cols)). */
+static bool orthogonal_affordable(const size_t *shape, size_t rank, size_t count) {
+  const size_t cols = shape[rank - 1], rows = count / cols, m = rows < cols ? rows : cols;
+  size_t work;
+  return mul_fits(count, m, &work) && work <= MAX_WORK;
+}
+
+/* Uniform draws lie in [minval, maxval) once both are rounded to float32
+ * (all equal minval when the rounded bounds meet). */
+static void check_uniform(const dwconv1d_initializer *in, const float *v, size_t count) {
+  const float lo = (float)in->minval, hi = (float)in->maxval;
+  for (size_t i = 0; i < count; i++)
+    CHECK(lo < hi ? v[i] >= lo && v[i] < hi : v[i] == lo,
+          "random_uniform [%.9g, %.9g): element %zu = %.9g", (double)lo, (double)hi, i,
+          (double)v[i]);
+}
+
+/* dwconv1d_initializer_fill (and, for a named initializer, dwconv1d_initialize). */
+static void init_fill(const dwconv1d_initializer *in, const size_t *shape, size_t rank,
+                      uint64_t seed, bool null_shape, const char *name, bool named) {
+  size_t count = 1;
+  bool fits = true;
+  for (size_t i = 0; i < rank; i++)
+    fits = fits && mul_fits(count, shape[i], &count);
+  fits = fits && float_bytes_fit(count, 1, 1, &count);
+  const bool bad = model_init_params_bad(in, rank) || (null_shape && rank > 0) || !fits;
+  float dummy[DUMMY_FLOATS];
+  fill_sentinel(dummy, DUMMY_FLOATS);
+  if (bad) {
+    arm_marker();
+    expect_refused(dwconv1d_initializer_fill(in, null_shape ? NULL : shape, rank, seed, dummy),
+                   DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_initializer_fill");
+    CHECK(first_written(dummy, DUMMY_FLOATS) == DUMMY_FLOATS, "refused fill wrote");
+    return;
+  }
+  if (count == 0) {
+    expect_ok(dwconv1d_initializer_fill(in, shape, rank, seed, NULL),
+              "dwconv1d_initializer_fill (no elements)");
+    return;
+  }
+  arm_marker();
+  expect_refused(dwconv1d_initializer_fill(in, shape, rank, seed, NULL),
+                 DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_initializer_fill(out=NULL)");
+  if (!affordable(count) ||
+      (in->kind == DWCONV1D_INITIALIZER_ORTHOGONAL && !orthogonal_affordable(shape, rank, count)))
+    return;
+  float *v = alloc_exact(count), *again = alloc_exact(count);
+  fill_sentinel(v, count);
+  expect_ok(dwconv1d_initializer_fill(in, shape, rank, seed, v), "dwconv1d_initializer_fill");
+  counts.initializer_fills++;
+  CHECK(first_sentinel(v, count) == count, "initializer_fill left element %zu of %zu unwritten",
+        first_sentinel(v, count), count);
+  expect_ok(dwconv1d_initializer_fill(in, shape, rank, seed, again), "dwconv1d_initializer_fill");
+  CHECK(memcmp(v, again, count * sizeof(float)) == 0, "initializer_fill is not deterministic");
+  double lo, hi;
+  if (in->kind == DWCONV1D_INITIALIZER_RANDOM_UNIFORM)
+    check_uniform(in, v, count);
+  /* Infinite limits (a finite scale can overflow) draw NaN and Inf: no range. */
+  if (model_init_range(in, shape, rank, &lo, &hi) && isfinite(lo) && isfinite(hi))
+    for (size_t i = 0; i < count; i++)
+      CHECK(!isfinite(v[i]) || (v[i] >= lo && v[i] <= hi),
+            "initializer kind %d: element %zu = %.9g outside [%.9g, %.9g]", (int)in->kind, i,
+            (double)v[i], lo, hi);
+  if (in->kind == DWCONV1D_INITIALIZER_CONSTANT)
+    for (size_t i = 0; i < count; i++)
+      CHECK(same_value(v[i], (float)in->value), "constant: element %zu = %.9g, want %.9g", i,
+            (double)v[i], in->value);
+  if (in->kind == DWCONV1D_INITIALIZER_ORTHOGONAL && fabs(in->gain) >= 1e-3 &&
+      fabs(in->gain) <= 1e3)
+    check_orthogonal(v, shape, rank, count, in->gain);
+  if (named) { /* the named form draws the same */
+    expect_ok(dwconv1d_initialize(name, shape, rank, seed, again), "dwconv1d_initialize");
+    CHECK(memcmp(v, again, count * sizeof(float)) == 0, "initialize(\"%s\") differs from fill",
+          name);
+  }
+  free(v);
+  free(again);
+}
+
+/* dwconv1d_initialize_weights with the case's layer parameters. */
+static void init_weights(const fuzz_case *fc, const char *kernel_name, const char *bias_name,
+                         uint64_t seed) {
+  const dwconv1d_params *p = &fc->p;
+  size_t kernel_floats = 0, cm = 0;
+  const init_name *kn = model_init_of(kernel_name != NULL ? kernel_name : "glorot_uniform");
+  const init_name *bn = model_init_of(bias_name != NULL ? bias_name : "zeros");
+  const bool sizes_fit = fc->channels != 0 &&
+                         float_bytes_fit(p->kernel_size, fc->channels, p->depth_multiplier,
+                                         &kernel_floats) &&
+                         mul_fits(fc->channels, p->depth_multiplier, &cm);
+  const bool bad = !model_params_valid(p) || fc->channels == 0 || kn == NULL || bn == NULL ||
+                   (fc->nulls & NULL_KERNEL) || (p->use_bias && (fc->nulls & NULL_BIAS)) ||
+                   !sizes_fit ||
+                   (p->use_bias && bn->kind == DWCONV1D_INITIALIZER_ORTHOGONAL);
+  float dummy_k[DUMMY_FLOATS], dummy_b[DUMMY_FLOATS];
+  fill_sentinel(dummy_k, DUMMY_FLOATS);
+  fill_sentinel(dummy_b, DUMMY_FLOATS);
+  if (bad) {
+    arm_marker();
+    expect_refused(dwconv1d_initialize_weights(p, fc->channels, kernel_name, bias_name, seed,
+                                               (fc->nulls & NULL_KERNEL) ? NULL : dummy_k,
+                                               (fc->nulls & NULL_BIAS) ? NULL : dummy_b),
+                   DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_initialize_weights");
+    CHECK(first_written(dummy_k, DUMMY_FLOATS) == DUMMY_FLOATS &&
+              first_written(dummy_b, DUMMY_FLOATS) == DUMMY_FLOATS,
+          "refused initialize_weights wrote");
+    return;
+  }
+  const size_t shape[3] = {p->kernel_size, fc->channels, p->depth_multiplier};
+  if (!affordable(kernel_floats) || !affordable(cm) ||
+      (kn->kind == DWCONV1D_INITIALIZER_ORTHOGONAL &&
+       !orthogonal_affordable(shape, 3, kernel_floats)))
+    return;
+  float *kernel = alloc_exact(kernel_floats), *want = alloc_exact(kernel_floats);
+  float *bias = alloc_exact(cm);
+  fill_sentinel(kernel, kernel_floats);
+  fill_sentinel(bias, cm);
+  expect_ok(dwconv1d_initialize_weights(p, fc->channels, kernel_name, bias_name, seed, kernel,
+                                        (fc->nulls & NULL_BIAS) ? NULL : bias),
+            "dwconv1d_initialize_weights");
+  expect_ok(dwconv1d_initialize(kernel_name != NULL ? kernel_name : "glorot_uniform", shape, 3,
+                                seed, want),
+            "dwconv1d_initialize (kernel)");
+  CHECK(memcmp(kernel, want, kernel_floats * sizeof(float)) == 0,
+        "initialize_weights' kernel differs from dwconv1d_initialize's");
+  if (p->use_bias)
+    CHECK(first_sentinel(bias, cm) == cm, "initialize_weights left bias %zu unwritten",
+          first_sentinel(bias, cm));
+  else
+    CHECK(first_written(bias, cm) == cm, "initialize_weights wrote the bias without use_bias");
+  free(kernel);
+  free(want);
+  free(bias);
+}
+
+static void run_initializers(reader *r, const fuzz_case *fc) {
+  char own[80], own_bias[80];
+  const char *name = read_init_name(r, own, sizeof own);
+  check_init_name(name);
+  bool named;
+  const dwconv1d_initializer in = read_initializer(r, name, &named);
+  size_t shape[5];
+  const size_t rank = read_u8(r) % 6;
+  for (size_t i = 0; i < rank; i++)
+    shape[i] = read_size(r);
+  const uint64_t seed = read_le(r, 8);
+  const bool null_shape = read_u8(r) & 1;
+  init_fill(&in, shape, rank, seed, null_shape, name, named);
+  const char *bias_name = read_init_name(r, own_bias, sizeof own_bias);
+  init_weights(fc, name, bias_name, seed);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void run_case(reader *r) {
@@ -1277,6 +1736,11 @@ static void run_case(reader *r) {
   describe_case(&fc);
   check_validate_and_shapes(&fc);
   const uint8_t what = read_u8(r);
+  fc.parallel = what & 16u;
+  if (fc.parallel)
+    fc.threads = read_size(r);
+  if (what & 32u)
+    run_initializers(r, &fc);
   made_layer ml;
   if (!make_layer(&fc, &ml))
     return;

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* How many calls of each kind the inputs so far ran and checked, so a corpus
  * can be seen to reach the real work and not only the refusals. */
 typedef struct fuzz_counts {
-  unsigned long inputs, refusals, layers, forwards, reference_checks, stream_pushes,
-      stream_comparisons, pool_calls;
+  unsigned long inputs, refusals, layers, forwards, reference_checks, parallel_forwards,
+      stream_pushes, stream_comparisons, pool_calls, initializer_fills;
 } fuzz_counts;
 
 /* This process's counts (the replay driver adds up its children's). */

@@ -27,6 +27,8 @@ static void add_counts(const fuzz_counts *c) {
   total.layers += c->layers;
   total.forwards += c->forwards;
   total.reference_checks += c->reference_checks;
+  total.parallel_forwards += c->parallel_forwards;
+  total.initializer_fills += c->initializer_fills;
   total.stream_pushes += c->stream_pushes;
   total.stream_comparisons += c->stream_comparisons;
   total.pool_calls += c->pool_calls;

@@ -26,6 +26,19 @@ ACTIVATIONS = [
     "softmax", "log_softmax", "sparsemax", "glu",
 ]
 ALIASES = ["none", "swish", "hard_swish"]
+INIT_NAMES = [
+    "zeros", "Zeros", "zero", "ones", "Ones", "one", "constant", "Constant", "random_normal",
+    "RandomNormal", "normal", "random_uniform", "RandomUniform", "uniform", "truncated_normal",
+    "TruncatedNormal", "variance_scaling", "VarianceScaling", "glorot_uniform", "GlorotUniform",
+    "glorot_normal", "GlorotNormal", "he_normal", "HeNormal", "he_uniform", "HeUniform",
+    "lecun_normal", "LecunNormal", "lecun_uniform", "LecunUniform", "orthogonal", "Orthogonal",
+    "OrthogonalInitializer",
+]
+INIT_JUNK = ["identity", "Identity", "stft", "STFT", "glorot", "GLOROT_UNIFORM", "he_normal ",
+             "", "zeros\n"]
+CONSTANT, RANDOM_NORMAL, RANDOM_UNIFORM, TRUNCATED_NORMAL, VARIANCE_SCALING, ORTHOGONAL = range(6)
+FAN_IN, FAN_OUT, FAN_AVG = range(3)
+TRUNC, UNTRUNC, UNIFORM = range(3)
 JUNK_COUNT = 15
 VALID, SAME, CAUSAL = 0, 1, 2
 LAST, FIRST = 0, 1
@@ -80,6 +93,47 @@ def activation_value(v):
     return bytes([0xF0]) + struct.pack("<i", v)
 
 
+def init_name(name):
+    """An initializer name as read_init_name decodes it."""
+    if name in INIT_NAMES:
+        return bytes([INIT_NAMES.index(name)])
+    if name in INIT_JUNK:
+        return bytes([len(INIT_NAMES) + INIT_JUNK.index(name)])
+    if name is None:
+        return bytes([0xFF])
+    raw = name.encode("latin-1")
+    return bytes([0xF0, len(raw)]) + raw
+
+
+def double(v):
+    """A double parameter as read_double decodes it: 64 raw bits."""
+    return bytes([0xF8]) + struct.pack("<d", v)
+
+
+def initializer(name="glorot_uniform", fields=None, shape=(3, 4, 2), seed=7, null_shape=False,
+                bias=None):
+    """The initializer part of a seed: the named initializer, or raw `fields`
+    (kind, value, mean, stddev, minval, maxval, scale, mode, distribution,
+    fan_in, fan_out, gain)."""
+    out = bytearray(init_name(name))
+    if fields is None:
+        out += bytes([0x00])  # use the named initializer
+    else:
+        if name in INIT_NAMES:
+            out += bytes([0xFF])  # fields, not the name
+        kind, value, mean, stddev, minval, maxval, scale, mode, dist, fan_in, fan_out, gain = fields
+        out += enum(kind)
+        for d in (value, mean, stddev, minval, maxval, scale):
+            out += double(d)
+        out += enum(mode) + enum(dist) + size(fan_in) + size(fan_out) + double(gain)
+    out += bytes([len(shape)])
+    for d in shape:
+        out += d if isinstance(d, bytes) else size(d)
+    out += struct.pack("<Q", seed) + bytes([1 if null_shape else 0])
+    out += init_name(bias)
+    return bytes(out)
+
+
 def isa(v):
     """None: leave the ISA alone; -1..6 in one byte; else a raw int32."""
     if v is None:
@@ -91,7 +145,8 @@ def isa(v):
 
 def seed(kernel_size=3, strides=1, dilation=1, multiplier=1, padding=VALID, fmt=LAST,
          act="linear", use_bias=True, nulls=0, batch=2, channels=5, steps=17, mode=MODERATE,
-         data_seed=1, isa_value=None, forwards=(), stream=None, pool=None):
+         data_seed=1, isa_value=None, forwards=(), stream=None, pool=None, threads=None,
+         init=None):
     """One input. Sizes may be ints or pre-encoded bytes."""
     enc = lambda v: v if isinstance(v, bytes) else size(v)
     out = bytearray()
@@ -104,8 +159,13 @@ def seed(kernel_size=3, strides=1, dilation=1, multiplier=1, padding=VALID, fmt=
         out += enc(v)
     out += bytes([mode]) + struct.pack("<I", data_seed)
     out += isa(isa_value)
-    what = len(forwards) | (4 if stream else 0) | (8 if pool else 0)
+    what = (len(forwards) | (4 if stream else 0) | (8 if pool else 0) |
+            (16 if threads is not None else 0) | (32 if init is not None else 0))
     out += bytes([what])
+    if threads is not None:
+        out += enc(threads)
+    if init is not None:
+        out += init
     for b, t in forwards:
         out += enc(b) + enc(t)
     if stream:
@@ -217,6 +277,63 @@ def seeds():
                                        stream={"batch": 4, "chunks": [near_max_div(16, 1), 3]})
     yield "stream_decode", seed(kernel_size=4, padding=CAUSAL, multiplier=2, channels=20,
                                 act="gelu", stream={"batch": 9, "chunks": [1] * 8})
+    # Forward on a caller's pool: thread counts from 1 to near SIZE_MAX.
+    for t in (1, 2, 3, 7, 64, 0, 2**62, 2**62 + 1, 2**63, m, m // 4 + 1):
+        yield f"parallel_{t:x}", seed(threads=t, kernel_size=3, padding=SAME, channels=37,
+                                      steps=150, batch=2, act="gelu", multiplier=2)
+    yield "parallel_first_softmax", seed(threads=5, fmt=FIRST, act="softmax", steps=130,
+                                         channels=20, batch=1)
+    yield "parallel_last_glu", seed(threads=9, act="glu", channels=40, steps=70, batch=1,
+                                    strides=2, padding=CAUSAL)
+    yield "parallel_batch0", seed(threads=3, batch=0)
+    yield "parallel_refused", seed(threads=4, steps=1, kernel_size=5)
+    # Initializers: every name, raw parameters in and out of range, shapes that wrap.
+    for i, name in enumerate(INIT_NAMES):
+        yield f"init_{name}", seed(init=initializer(name, seed=i, shape=(3, 5, 1 + i % 4),
+                                                   bias=INIT_NAMES[(i * 7) % len(INIT_NAMES)]))
+    for name in INIT_JUNK + [None, "he_uniform\x01"]:
+        yield "init_junk_" + hashlib.sha1(repr(name).encode()).hexdigest()[:8], seed(
+            init=initializer(name))
+    nan, inf, fmax = float("nan"), float("inf"), 3.4028234663852886e38
+    raw = {
+        "constant_nan": (CONSTANT, nan, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+        "constant_huge": (CONSTANT, 1e300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+        "normal_negative_stddev": (RANDOM_NORMAL, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 1),
+        "normal_inf_mean": (RANDOM_NORMAL, 0, inf, 1, 0, 0, 0, 0, 0, 0, 0, 1),
+        "normal_huge": (RANDOM_NORMAL, 0, fmax, 1e300, 0, 0, 0, 0, 0, 0, 0, 1),
+        "truncated_tiny": (TRUNCATED_NORMAL, 0, 0, 1e-45, 0, 0, 0, 0, 0, 0, 0, 1),
+        "uniform_reversed": (RANDOM_UNIFORM, 0, 0, 0, 1, -1, 0, 0, 0, 0, 0, 1),
+        "uniform_beyond_float": (RANDOM_UNIFORM, 0, 0, 0, -1e39, 1, 0, 0, 0, 0, 0, 1),
+        "uniform_whole_float": (RANDOM_UNIFORM, 0, 0, 0, -fmax, fmax, 0, 0, 0, 0, 0, 1),
+        "uniform_adjacent": (RANDOM_UNIFORM, 0, 0, 0, 1.0, 1.0000001192092896, 0, 0, 0, 0, 0, 1),
+        "uniform_point": (RANDOM_UNIFORM, 0, 0, 0, 0.25, 0.25, 0, 0, 0, 0, 0, 1),
+        "scaling_zero_scale": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 0, FAN_IN, TRUNC, 0, 0, 1),
+        "scaling_huge_scale": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 1e308, FAN_AVG, UNIFORM, 0, 0, 1),
+        "scaling_bad_mode": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 1, 3, TRUNC, 0, 0, 1),
+        "scaling_bad_distribution": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 1, FAN_IN, 3, 0, 0, 1),
+        "scaling_one_fan": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 1, FAN_IN, UNTRUNC, 5, 0, 1),
+        "scaling_given_fans": (VARIANCE_SCALING, 0, 0, 0, 0, 0, 2, FAN_OUT, UNIFORM, 3, m, 1),
+        "orthogonal_nan_gain": (ORTHOGONAL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, nan),
+        "orthogonal_gain": (ORTHOGONAL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -3.5),
+        "kind_out_of_range": (6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+        "kind_negative": (-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+    }
+    for name, fields in raw.items():
+        yield f"init_raw_{name}", seed(init=initializer("he_normal", fields=fields,
+                                                        shape=(2, 3, 4)))
+    for name, shape in {"rank0": (), "rank1": (9,), "wide": (3, 40), "tall": (40, 3),
+                        "zero_dim": (5, 0, 3), "zero_then_huge": (0, m, m),
+                        "wrap": (2**32, 2**32), "wrap_bytes": (2**62,), "wrap_doubles": (2**61 + 1,),
+                        "rank5": (2, 1, 3, 1, 2)}.items():
+        yield f"init_shape_{name}", seed(init=initializer("orthogonal", shape=shape))
+        yield f"init_shape_{name}_uniform", seed(init=initializer("lecun_uniform", shape=shape))
+    yield "init_null_shape", seed(init=initializer("ones", null_shape=True))
+    yield "init_weights_orthogonal_bias", seed(init=initializer("zeros", bias="orthogonal"))
+    yield "init_weights_orthogonal_kernel", seed(kernel_size=4, channels=6, multiplier=3,
+                                                 init=initializer("orthogonal", bias="he_normal"))
+    yield "init_weights_no_bias", seed(use_bias=False, nulls=NULL_BIAS,
+                                       init=initializer("random_normal", bias="orthogonal"))
+    yield "init_weights_huge", seed(kernel_size=m, init=initializer("zeros"))
     # The pool call.
     yield "pool_basic", seed(kernel_size=4, padding=CAUSAL, channels=6,
                              pool={"batch": 4, "steps": 1, "slots": 6, "index": [0, 3, -1, 5]})
