@@ -251,6 +251,9 @@ typedef struct config {
 
 typedef struct results {
   float *forward;  /* the forward output */
+  float *parallel; /* the forward output on a caller's pool */
+  float ortho[24]; /* an orthogonal 6 x 4 initializer */
+  float weights[4 * 6 * 3 + 6 * 3]; /* initialize_weights: orthogonal kernel, bias */
   float *streamed; /* the stream's outputs, one step then `chunk` steps */
   float *pooled;   /* the pool call's output */
   size_t n_forward, n_streamed, n_pooled;
@@ -278,8 +281,9 @@ static bool judge(dwconv1d_status s, bool clean) {
   oom_reported++;
   if (!clean)
     FAIL("%s ran out of memory (allocation %lu) but wrote its output\n", where, fail_at_now);
-  if (strstr(dwconv1d_last_error(), "memory") == NULL)
-    FAIL("%s: out-of-memory message \"%s\" does not say so\n", where, dwconv1d_last_error());
+  const char *msg = dwconv1d_last_error();
+  if (msg[0] == '\0' || strchr(msg, '\n') != NULL)
+    FAIL("%s: out-of-memory message \"%s\" is not one line\n", where, msg);
   return true;
 }
 
@@ -300,6 +304,48 @@ static void run_forward(const config *c, const dwconv1d_layer *layer, const inpu
   dwconv1d_status s = dwconv1d_layer_forward(layer, c->batch, c->steps, in->input, out->forward);
   if (judge(s, untouched(out->forward, out->n_forward)))
     s = dwconv1d_layer_forward(layer, c->batch, c->steps, in->input, out->forward);
+  if (s != DWCONV1D_OK)
+    FAIL("%s failed on retry: %s\n", where, dwconv1d_last_error());
+}
+
+/* A caller's pool that runs the tasks on the calling thread. */
+static void serial_parallel_for(void *pool, dwconv1d_task_fn task, void *context, size_t count) {
+  (void)pool;
+  for (size_t i = 0; i < count; i++)
+    task(context, i);
+}
+
+static void run_parallel(const config *c, const dwconv1d_layer *layer, const inputs *in,
+                         results *out) {
+  where = "dwconv1d_layer_forward_parallel";
+  fill_sentinel(out->parallel, out->n_forward);
+  dwconv1d_status s = dwconv1d_layer_forward_parallel(layer, c->batch, c->steps, in->input,
+                                                      out->parallel, serial_parallel_for, NULL, 3);
+  if (judge(s, untouched(out->parallel, out->n_forward)))
+    s = dwconv1d_layer_forward_parallel(layer, c->batch, c->steps, in->input, out->parallel,
+                                        serial_parallel_for, NULL, 3);
+  if (s != DWCONV1D_OK)
+    FAIL("%s failed on retry: %s\n", where, dwconv1d_last_error());
+}
+
+/* Orthogonal draws need a workspace: a fill and a layer's weights. */
+static void run_initializers(results *out) {
+  static const size_t shape[2] = {6, 4};
+  where = "dwconv1d_initialize";
+  fill_sentinel(out->ortho, 24);
+  dwconv1d_status s = dwconv1d_initialize("orthogonal", shape, 2, 42, out->ortho);
+  if (judge(s, untouched(out->ortho, 24)))
+    s = dwconv1d_initialize("orthogonal", shape, 2, 42, out->ortho);
+  if (s != DWCONV1D_OK)
+    FAIL("%s failed on retry: %s\n", where, dwconv1d_last_error());
+  const dwconv1d_params p = {.kernel_size = 4, .strides = 1, .depth_multiplier = 3,
+                             .dilation_rate = 1, .use_bias = true};
+  float *kernel = out->weights, *bias = out->weights + 4 * 6 * 3;
+  where = "dwconv1d_initialize_weights";
+  fill_sentinel(out->weights, sizeof out->weights / sizeof(float));
+  s = dwconv1d_initialize_weights(&p, 6, "orthogonal", "ones", 42, kernel, bias);
+  if (judge(s, untouched(out->weights, sizeof out->weights / sizeof(float))))
+    s = dwconv1d_initialize_weights(&p, 6, "orthogonal", "ones", 42, kernel, bias);
   if (s != DWCONV1D_OK)
     FAIL("%s failed on retry: %s\n", where, dwconv1d_last_error());
 }
@@ -378,11 +424,13 @@ static void scenario(const config *c, const inputs *in, results *out) {
   if (layer == NULL)
     return;
   run_forward(c, layer, in, out);
+  run_parallel(c, layer, in, out);
   if (out->n_streamed > 0)
     run_stream(c, layer, in, out);
   if (out->n_pooled > 0)
     run_pool(c, layer, in, out);
   dwconv1d_layer_destroy(layer);
+  run_initializers(out);
 }
 
 static bool same_bits(const float *a, const float *b, size_t n) {
@@ -405,13 +453,15 @@ static bool alloc_results(const config *c, bool stream, results *r) {
   r->n_streamed = stream ? c->batch * (1 + c->chunk) * width : 0;
   r->n_pooled = stream && c->pool_steps ? c->batch * c->pool_steps * width : 0;
   r->forward = malloc(r->n_forward * sizeof(float));
+  r->parallel = malloc(r->n_forward * sizeof(float));
   r->streamed = malloc((r->n_streamed + 1) * sizeof(float));
   r->pooled = malloc((r->n_pooled + 1) * sizeof(float));
-  return r->forward && r->streamed && r->pooled;
+  return r->forward && r->parallel && r->streamed && r->pooled;
 }
 
 static void free_results(results *r) {
   free(r->forward);
+  free(r->parallel);
   free(r->streamed);
   free(r->pooled);
 }
@@ -461,6 +511,9 @@ static void test_config(const config *c) {
       FAIL("%s: failing allocation %lu of %lu leaked %zu allocation(s)\n", c->name, n, total,
            track.n_live);
     if (!same_bits(got.forward, base.forward, base.n_forward) ||
+        !same_bits(got.parallel, base.forward, base.n_forward) ||
+        !same_bits(got.ortho, base.ortho, 24) ||
+        !same_bits(got.weights, base.weights, sizeof base.weights / sizeof(float)) ||
         !same_bits(got.streamed, base.streamed, base.n_streamed) ||
         !same_bits(got.pooled, base.pooled, base.n_pooled))
       FAIL("%s: failing allocation %lu of %lu changed the results after the retry\n", c->name,
@@ -497,6 +550,9 @@ int main(void) {
   printf("allocation failures: every allocation of every call failed in turn\n");
   const dwconv1d_padding causal = DWCONV1D_PADDING_CAUSAL, valid = DWCONV1D_PADDING_VALID;
   const dwconv1d_data_format last = DWCONV1D_CHANNELS_LAST, first = DWCONV1D_CHANNELS_FIRST;
+  /* Each configuration's scenario: create, forward, forward on a pool, a
+   * stream (one step, then a long chunk), the pool call, destroy, and the
+   * orthogonal initializers. */
   const config configs[] = {
       make_config("channels_last", 3, causal, last, 1, DWCONV1D_ACTIVATION_RELU),
       make_config("channels_last M=2", 4, valid, last, 2, DWCONV1D_ACTIVATION_GELU),
