@@ -25,6 +25,9 @@ struct dwconv1d_geometry {
 struct dwconv1d_tile {
   const float *input;       /* source row `row_base`, first channel of the range */
   size_t input_stride;      /* floats between source rows */
+  size_t channel_stride;    /* floats between one channel vector and the next:
+                             * VLEN for rows of channels, rows * VLEN for
+                             * channel blocks stored one after another */
   size_t row_base;          /* input step stored at `input` */
   float *output;            /* output step t_begin, first channel of the range */
   size_t output_stride;     /* floats between output rows */

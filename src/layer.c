@@ -13,6 +13,10 @@
  * enough that a tile's input rows stay in L2 while its channels pass. */
 enum { TIME_TILE = 64, CHANNEL_TILE = 256, ALIGNMENT = 64 };
 
+/* From this effective kernel span on, channels_last input is gathered into
+ * channel blocks (see gather_rows). */
+enum { GATHER_SPAN = 16 };
+
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
   if (!dwconv1d_mul_ok(count, sizeof(float), &bytes) || bytes > SIZE_MAX - ALIGNMENT)
@@ -158,20 +162,38 @@ static void rows_read(const struct dwconv1d_geometry *g, size_t t0, size_t t1, s
 }
 
 /* Copies input rows [lo, hi) of output channels [c0, c0 + width) into the
- * channels-last workspace, repeating each input channel M times. */
+ * workspace as channel blocks of the kernels' vector width, one block's
+ * rows after another ([block][row][vlen]), repeating each input channel M
+ * times. Consecutive rows of a block are then adjacent in memory, which
+ * keeps long kernels clear of the cache-set conflicts that rows of many
+ * channels (strides of whole KiB) run into. */
 static void gather_rows(const struct forward_plan *plan, const float *x, float *dst, size_t lo,
                         size_t hi, size_t c0, size_t width) {
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
-  if (!plan->channels_first) {
-    for (size_t r = lo; r < hi; r++)
-      for (size_t i = 0; i < width; i++)
-        dst[(r - lo) * width + i] = x[r * c + (c0 + i) / m];
-    return;
-  }
-  for (size_t i = 0; i < width; i++) {
-    const float *row = x + ((c0 + i) / m) * plan->steps;
-    for (size_t r = lo; r < hi; r++)
-      dst[(r - lo) * width + i] = row[r];
+  const size_t v = plan->layer->kernels->vlen, rows = hi - lo;
+  for (size_t b0 = 0; b0 < width; b0 += v) {
+    float *block = dst + (b0 / v) * rows * v;
+    const size_t lanes = min_size(v, width - b0), first = c0 + b0;
+    if (plan->channels_first) {
+      for (size_t l = 0; l < lanes; l++) {
+        const float *row = x + ((first + l) / m) * plan->steps;
+        for (size_t r = lo; r < hi; r++)
+          block[(r - lo) * v + l] = row[r];
+      }
+    } else if (m == 1) {
+      for (size_t r = lo; r < hi; r++)
+        memcpy(block + (r - lo) * v, x + r * c + first, lanes * sizeof(float));
+    } else {
+      for (size_t r = lo; r < hi; r++) {
+        const float *src = x + r * c;
+        size_t in_channel = first / m, repeat = first % m;
+        for (size_t l = 0; l < lanes; l++) {
+          block[(r - lo) * v + l] = src[in_channel];
+          if (++repeat == m)
+            repeat = 0, in_channel++;
+        }
+      }
+    }
   }
 }
 
@@ -196,6 +218,7 @@ static void conv_direct(const struct forward_plan *plan, const float *x, size_t 
     struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, tt, min_size(t1, tt + TIME_TILE));
     tile.input = x + c0;
     tile.input_stride = plan->layer->channels;
+    tile.channel_stride = plan->layer->kernels->vlen;
     tile.row_base = 0;
     tile.output = dst.at + (tt - t0) * dst.stride;
     tile.output_stride = dst.stride;
@@ -232,7 +255,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   gather_rows(plan, x, ws->gathered, lo, hi, c0, width);
   struct dwconv1d_tile tile = tile_for(plan, c0, width, t0, t1);
   tile.input = ws->gathered;
-  tile.input_stride = width;
+  tile.input_stride = plan->layer->kernels->vlen;
+  tile.channel_stride = (hi - lo) * plan->layer->kernels->vlen;
   tile.row_base = lo;
   if (!plan->channels_first) {
     tile.output = out;
@@ -312,7 +336,8 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
   const size_t rows = min_size((TIME_TILE - 1) * plan->g.stride + span, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
-  sizes[0] = plan->gather ? rows * width : 0;
+  const size_t v = plan->layer->kernels->vlen;
+  sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
   sizes[1] = plan->gather && plan->channels_first ? (size_t)TIME_TILE * width : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
@@ -360,7 +385,8 @@ static void run_task(void *context, size_t task) {
 static void split_work(struct forward_plan *plan, size_t threads) {
   const size_t out_channels = plan->layer->out_channels;
   const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
-  const size_t target = threads <= 1 ? 1 : 4 * threads;
+  /* Beyond a million threads there is no more work to cut: cap, so 4x fits. */
+  const size_t target = threads <= 1 ? 1 : 4 * min_size(threads, (size_t)1 << 20);
   plan->batch_per_task = ceil_div(plan->batch, target);
   plan->time_per_task = plan->out_steps;
   plan->channels_per_task = out_channels;
@@ -407,7 +433,10 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->out_per_batch = shape[1] * shape[2];
   plan->channels_first = p->data_format == DWCONV1D_CHANNELS_FIRST;
   plan->by_rows = plan->channels_first && p->strides == 1;
-  plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1);
+  /* Long kernels read many rows per output: gather them into channel blocks. */
+  const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
+  plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
+                                    span >= GATHER_SPAN);
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
   if (batch > 0)

@@ -251,6 +251,7 @@ static void convolve(const struct chunk *ch, const float *src, size_t src_stride
   const struct dwconv1d_tile tile = {
       .input = src,
       .input_stride = src_stride,
+      .channel_stride = layer->kernels->vlen,
       .row_base = lo - ch->phase,
       .output = dst,
       .output_stride = dst_stride,
@@ -458,6 +459,7 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
     const struct dwconv1d_tile tile = {
         .input = first + c0,
         .input_stride = c,
+        .channel_stride = vlen,
         .row_base = 0,
         .output = (glu ? p->ws->linear : p->output + b0 * cm) + c0,
         .output_stride = cm,

@@ -62,23 +62,34 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
     store_lanes(y + r * out_stride, activate(sum[r], act), lanes);
 }
 
-/* One output step of one channel vector, any step: taps outside the input
- * read zeros. */
-static inline void conv_block_step(const struct dwconv1d_geometry *g,
-                                   const struct dwconv1d_tile *tile, size_t t, size_t c,
-                                   const float *w, vfloat bias, size_t lanes) {
-  vfloat acc = vzero();
-  size_t row = t * g->stride; /* input step + pad_left of tap 0 */
-  for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
-    vfloat xj = vzero();
-    if (row >= g->pad_left && row - g->pad_left < g->in_steps) {
-      const size_t src_row = row - g->pad_left - tile->row_base;
-      xj = load_lanes(tile->input + src_row * tile->input_stride + c, lanes);
+/* Up to UNROLL_T steps from t (`count` of them), any of whose taps may fall
+ * in the padding, where they read zeros. All UNROLL_T accumulators run, so
+ * the taps cost throughput, not the latency of one long dependency chain. */
+static void conv_block_general(const struct dwconv1d_geometry *g,
+                               const struct dwconv1d_tile *tile, const float *xin, size_t t,
+                               size_t count, size_t c, const float *w, vfloat bias,
+                               size_t lanes) {
+  vfloat acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vzero();
+  for (size_t j = 0; j < g->kernel_size; j++) {
+    const vfloat wj = vload(w + j * VLEN);
+    for (size_t r = 0; r < UNROLL_T; r++) {
+      const size_t row = (t + r) * g->stride + j * g->dilation; /* input step + pad_left */
+      vfloat xj = vzero();
+      if (r < count && row >= g->pad_left && row - g->pad_left < g->in_steps) {
+        const size_t src_row = row - g->pad_left - tile->row_base;
+        xj = load_lanes(xin + src_row * tile->input_stride, lanes);
+      }
+      acc[r] = vfmadd(xj, wj, acc[r]);
     }
-    acc = vfmadd(xj, vload(w + j * VLEN), acc);
   }
+  vfloat sum[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    sum[r] = vadd(acc[r], bias);
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
-  store_lanes(y, activate(vadd(acc, bias), tile->activation), lanes);
+  for (size_t r = 0; r < count; r++)
+    store_lanes(y + r * tile->output_stride, activate(sum[r], tile->activation), lanes);
 }
 
 /* Output steps [t0, t1) of the channel vector starting at channel c. */
@@ -90,19 +101,23 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const vfloat bias = vload(tile->bias + c);
   const size_t row_step = g->stride * tile->input_stride;
   const size_t tap_step = g->dilation * tile->input_stride;
-  size_t t = t0;
-  for (; t < t1 && t < int_lo; t++)
-    conv_block_step(g, tile, t, c, w, bias, lanes);
-  const size_t blocked_end = int_hi < t1 ? int_hi : t1;
-  for (; t + UNROLL_T <= blocked_end; t += UNROLL_T) {
-    const size_t first_row = t * g->stride - g->pad_left - tile->row_base;
-    conv_block_interior(tile->input + first_row * tile->input_stride + c, row_step, tap_step, w,
-                        g->kernel_size, bias,
-                        tile->output + (t - tile->t_begin) * tile->output_stride + c,
-                        tile->output_stride, lanes, tile->activation);
+  const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
+  for (size_t t = t0; t < t1; t += UNROLL_T) {
+    const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
+    if (count < UNROLL_T || t < int_lo || t + UNROLL_T > int_hi) {
+      conv_block_general(g, tile, xin, t, count, c, w, bias, lanes);
+      continue;
+    }
+    const float *x =
+        xin + (t * g->stride - g->pad_left - tile->row_base) * tile->input_stride;
+    float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
+    if (lanes == VLEN) /* a constant here lets the compiler drop the tail test */
+      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y,
+                          tile->output_stride, VLEN, tile->activation);
+    else
+      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y,
+                          tile->output_stride, lanes, tile->activation);
   }
-  for (; t < t1; t++)
-    conv_block_step(g, tile, t, c, w, bias, lanes);
 }
 
 /* Time runs in short strips inside each channel vector so a strip's input
@@ -129,25 +144,44 @@ static inline vfloat load_lane_range(const float *p, size_t lo, size_t hi) {
   return vload(tmp);
 }
 
-/* VLEN output steps from t, any of whose taps may fall in the padding:
- * each tap loads only the lanes inside the input and zeros elsewhere. */
-static void rows_vector_border(const struct dwconv1d_geometry *g, const float *x, const float *w,
-                               float bias, size_t t, size_t lanes, float *y,
+/* The input of `lanes` steps from t at tap j: lanes whose step falls in
+ * the padding read zeros. */
+static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const float *x, size_t t,
+                                   size_t j, size_t lanes) {
+  const size_t first = t + j * g->dilation; /* lane l reads first + l - pad_left */
+  size_t lo = first < g->pad_left ? g->pad_left - first : 0;
+  size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
+  lo = lo < lanes ? lo : lanes;
+  hi = hi < lanes ? hi : lanes;
+  if (lo == 0 && hi == lanes)
+    return load_lanes(x + (first - g->pad_left), lanes);
+  return lo < hi ? load_lane_range(x + (first + lo - g->pad_left), lo, hi) : vzero();
+}
+
+/* Up to UNROLL_T vectors of steps from t, ending at t1 at the latest, any of
+ * whose taps may fall in the padding. */
+static void rows_block_general(const struct dwconv1d_geometry *g, const float *x, const float *w,
+                               float bias, size_t t, size_t t1, float *y,
                                dwconv1d_activation act) {
-  vfloat acc = vzero();
+  vfloat acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vzero();
   for (size_t j = 0; j < g->kernel_size; j++) {
-    /* lane l reads input step t + l + j*d - pad_left */
-    const size_t first = t + j * g->dilation; /* + l, then - pad_left */
-    size_t lo = first < g->pad_left ? g->pad_left - first : 0;
-    size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
-    lo = lo < lanes ? lo : lanes;
-    hi = hi < lanes ? hi : lanes;
-    vfloat xj = vzero();
-    if (lo < hi)
-      xj = load_lane_range(x + (first + lo - g->pad_left), lo, hi);
-    acc = vfmadd(xj, vset1(w[j * VLEN]), acc);
+    const vfloat wj = vset1(w[j * VLEN]);
+    for (size_t r = 0; r < UNROLL_T; r++) {
+      const size_t tv = t + r * VLEN;
+      const vfloat xj =
+          tv < t1 ? rows_load_tap(g, x, tv, j, t1 - tv < VLEN ? t1 - tv : VLEN) : vzero();
+      acc[r] = vfmadd(xj, wj, acc[r]);
+    }
   }
-  store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
+  vfloat sum[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    sum[r] = vadd(acc[r], vset1(bias));
+  for (size_t r = 0; r < UNROLL_T && t + r * VLEN < t1; r++) {
+    const size_t tv = t + r * VLEN;
+    store_lanes(y + r * VLEN, activate(sum[r], act), t1 - tv < VLEN ? t1 - tv : VLEN);
+  }
 }
 
 /* UNROLL_T vectors of steps from t, all taps inside the input. */
@@ -170,38 +204,19 @@ static inline void rows_block_interior(const float *x, size_t dilation, const fl
     vstore(y + r * VLEN, activate(sum[r], act));
 }
 
-/* Up to VLEN steps from t, all taps inside the input. */
-static void rows_vector_interior(const float *x, size_t dilation, const float *w,
-                                 size_t kernel_size, float bias, size_t lanes, float *y,
-                                 dwconv1d_activation act) {
-  vfloat acc = vzero();
-  for (size_t j = 0; j < kernel_size; j++)
-    acc = vfmadd(load_lanes(x + j * dilation, lanes), vset1(w[j * VLEN]), acc);
-  store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
-}
-
 /* One output channel's steps [t0, t1): whole blocks where every tap of
- * every lane is inside the input, single border vectors elsewhere. */
+ * every lane is inside the input, general blocks elsewhere. */
 static void rows_one_channel(const struct dwconv1d_geometry *g, const float *x, const float *w,
                              float bias, size_t t0, size_t t1, float *y,
                              dwconv1d_activation act) {
   size_t int_lo, int_hi;
   interior_steps(g, &int_lo, &int_hi); /* stride 1: step t reads t - pad_left + j*d */
-  size_t t = t0;
-  while (t < t1) {
-    const size_t lanes = t1 - t < VLEN ? t1 - t : VLEN;
-    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1) {
+  for (size_t t = t0; t < t1; t += UNROLL_T * VLEN) {
+    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1)
       rows_block_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, y + (t - t0),
                           act);
-      t += UNROLL_T * VLEN;
-    } else if (t >= int_lo && t + lanes <= int_hi) {
-      rows_vector_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, lanes,
-                           y + (t - t0), act);
-      t += lanes;
-    } else {
-      rows_vector_border(g, x, w, bias, t, lanes, y + (t - t0), act);
-      t += lanes;
-    }
+    else
+      rows_block_general(g, x, w, bias, t, t1, y + (t - t0), act);
   }
 }
 
