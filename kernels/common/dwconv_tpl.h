@@ -62,34 +62,22 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
     store_lanes(y + r * out_stride, activate(sum[r], act), lanes);
 }
 
-/* Up to UNROLL_T steps from t (`count` of them), any of whose taps may fall
- * in the padding, where they read zeros. All UNROLL_T accumulators run, so
- * the taps cost throughput, not the latency of one long dependency chain. */
-static void conv_block_general(const struct dwconv1d_geometry *g,
-                               const struct dwconv1d_tile *tile, const float *xin, size_t t,
-                               size_t count, size_t c, const float *w, vfloat bias,
-                               size_t lanes) {
-  vfloat acc[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    acc[r] = vzero();
-  for (size_t j = 0; j < g->kernel_size; j++) {
-    const vfloat wj = vload(w + j * VLEN);
-    for (size_t r = 0; r < UNROLL_T; r++) {
-      const size_t row = (t + r) * g->stride + j * g->dilation; /* input step + pad_left */
-      vfloat xj = vzero();
-      if (r < count && row >= g->pad_left && row - g->pad_left < g->in_steps) {
-        const size_t src_row = row - g->pad_left - tile->row_base;
-        xj = load_lanes(xin + src_row * tile->input_stride, lanes);
-      }
-      acc[r] = vfmadd(xj, wj, acc[r]);
-    }
+/* One output step whose taps may fall in the padding, where they read
+ * zeros. One accumulator in a register: consecutive calls are independent,
+ * so out-of-order execution overlaps their dependency chains. */
+static inline void conv_step_general(const struct dwconv1d_geometry *g,
+                                     const struct dwconv1d_tile *tile, const float *xin, size_t t,
+                                     size_t c, const float *w, vfloat bias, size_t lanes) {
+  vfloat acc = vzero();
+  size_t row = t * g->stride; /* input step + pad_left of tap 0 */
+  for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
+    vfloat xj = vzero();
+    if (row >= g->pad_left && row - g->pad_left < g->in_steps)
+      xj = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
+    acc = vfmadd(xj, vload(w + j * VLEN), acc);
   }
-  vfloat sum[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    sum[r] = vadd(acc[r], bias);
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
-  for (size_t r = 0; r < count; r++)
-    store_lanes(y + r * tile->output_stride, activate(sum[r], tile->activation), lanes);
+  store_lanes(y, activate(vadd(acc, bias), tile->activation), lanes);
 }
 
 /* Output steps [t0, t1) of the channel vector starting at channel c. */
@@ -105,7 +93,8 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   for (size_t t = t0; t < t1; t += UNROLL_T) {
     const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
     if (count < UNROLL_T || t < int_lo || t + UNROLL_T > int_hi) {
-      conv_block_general(g, tile, xin, t, count, c, w, bias, lanes);
+      for (size_t r = 0; r < count; r++)
+        conv_step_general(g, tile, xin, t + r, c, w, bias, lanes);
       continue;
     }
     const float *x =
@@ -123,7 +112,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
 /* Time runs in short strips inside each channel vector so a strip's input
  * rows stay in L1 while every channel vector of the tile passes over them. */
 static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
-  enum { STRIP = 4 * UNROLL_T };
+  enum { STRIP = UNROLL_T };
   size_t int_lo, int_hi;
   interior_steps(g, &int_lo, &int_hi);
   for (size_t t0 = tile->t_begin; t0 < tile->t_end; t0 += STRIP) {
@@ -158,30 +147,15 @@ static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const floa
   return lo < hi ? load_lane_range(x + (first + lo - g->pad_left), lo, hi) : vzero();
 }
 
-/* Up to UNROLL_T vectors of steps from t, ending at t1 at the latest, any of
- * whose taps may fall in the padding. */
-static void rows_block_general(const struct dwconv1d_geometry *g, const float *x, const float *w,
-                               float bias, size_t t, size_t t1, float *y,
-                               dwconv1d_activation act) {
-  vfloat acc[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    acc[r] = vzero();
-  for (size_t j = 0; j < g->kernel_size; j++) {
-    const vfloat wj = vset1(w[j * VLEN]);
-    for (size_t r = 0; r < UNROLL_T; r++) {
-      const size_t tv = t + r * VLEN;
-      const vfloat xj =
-          tv < t1 ? rows_load_tap(g, x, tv, j, t1 - tv < VLEN ? t1 - tv : VLEN) : vzero();
-      acc[r] = vfmadd(xj, wj, acc[r]);
-    }
-  }
-  vfloat sum[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    sum[r] = vadd(acc[r], vset1(bias));
-  for (size_t r = 0; r < UNROLL_T && t + r * VLEN < t1; r++) {
-    const size_t tv = t + r * VLEN;
-    store_lanes(y + r * VLEN, activate(sum[r], act), t1 - tv < VLEN ? t1 - tv : VLEN);
-  }
+/* Up to VLEN steps from t (`lanes` of them), any of whose taps may fall in
+ * the padding; one accumulator, as in conv_step_general. */
+static void rows_vector_general(const struct dwconv1d_geometry *g, const float *x, const float *w,
+                                float bias, size_t t, size_t lanes, float *y,
+                                dwconv1d_activation act) {
+  vfloat acc = vzero();
+  for (size_t j = 0; j < g->kernel_size; j++)
+    acc = vfmadd(rows_load_tap(g, x, t, j, lanes), vset1(w[j * VLEN]), acc);
+  store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
 }
 
 /* UNROLL_T vectors of steps from t, all taps inside the input. */
@@ -216,7 +190,9 @@ static void rows_one_channel(const struct dwconv1d_geometry *g, const float *x, 
       rows_block_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, y + (t - t0),
                           act);
     else
-      rows_block_general(g, x, w, bias, t, t1, y + (t - t0), act);
+      for (size_t tv = t; tv < t1 && tv < t + UNROLL_T * VLEN; tv += VLEN)
+        rows_vector_general(g, x, w, bias, tv, t1 - tv < VLEN ? t1 - tv : VLEN, y + (tv - t0),
+                            act);
   }
 }
 
