@@ -11,11 +11,17 @@
 
 /* Output steps per tile, and output channels per gathered tile: small
  * enough that a tile's input rows stay in L2 while its channels pass. */
-enum { TIME_TILE = 64, CHANNEL_TILE = 256, ALIGNMENT = 64 };
+enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
 
 /* From this effective kernel span on, channels_last input is gathered into
  * channel blocks (see gather_rows). */
 enum { GATHER_SPAN = 16 };
+
+/* A transpose moves chunks of TRANSPOSE_ROWS steps (a cache line) of
+ * TRANSPOSE_WAYS channels at a time: channel rows of a power-of-two length
+ * all fall in one L1 set, so no more of them may be live than the cache has
+ * ways. */
+enum { TRANSPOSE_ROWS = 16, TRANSPOSE_WAYS = 8 };
 
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
@@ -161,6 +167,19 @@ static void rows_read(const struct dwconv1d_geometry *g, size_t t0, size_t t1, s
     *hi = *lo;
 }
 
+/* Writes `lanes` floats, each input channel repeated m times, starting
+ * `skip` repeats into channel src[0]. */
+static void expand_row(const float *src, size_t skip, size_t m, size_t lanes, float *dst) {
+  for (size_t l = 0; l < lanes; src++) {
+    const float value = *src;
+    const size_t n = min_size(m - skip, lanes - l);
+    for (size_t k = 0; k < n; k++)
+      dst[l + k] = value;
+    l += n;
+    skip = 0;
+  }
+}
+
 /* Copies input rows [lo, hi) of output channels [c0, c0 + width) into the
  * workspace as channel blocks of the kernels' vector width, one block's
  * rows after another ([block][row][vlen]), repeating each input channel M
@@ -175,24 +194,22 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
     float *block = dst + (b0 / v) * rows * v;
     const size_t lanes = min_size(v, width - b0), first = c0 + b0;
     if (plan->channels_first) {
-      for (size_t l = 0; l < lanes; l++) {
-        const float *row = x + ((first + l) / m) * plan->steps;
-        for (size_t r = lo; r < hi; r++)
-          block[(r - lo) * v + l] = row[r];
+      /* A transpose in chunks of rows, so reads and writes both stay in L1. */
+      for (size_t r0 = lo; r0 < hi; r0 += TRANSPOSE_ROWS) {
+        const size_t r1 = min_size(hi, r0 + TRANSPOSE_ROWS);
+        for (size_t l0 = 0; l0 < lanes; l0 += TRANSPOSE_WAYS)
+          for (size_t l = l0; l < min_size(lanes, l0 + TRANSPOSE_WAYS); l++) {
+            const float *row = x + ((first + l) / m) * plan->steps;
+            for (size_t r = r0; r < r1; r++)
+              block[(r - lo) * v + l] = row[r];
+          }
       }
     } else if (m == 1) {
       for (size_t r = lo; r < hi; r++)
         memcpy(block + (r - lo) * v, x + r * c + first, lanes * sizeof(float));
     } else {
-      for (size_t r = lo; r < hi; r++) {
-        const float *src = x + r * c;
-        size_t in_channel = first / m, repeat = first % m;
-        for (size_t l = 0; l < lanes; l++) {
-          block[(r - lo) * v + l] = src[in_channel];
-          if (++repeat == m)
-            repeat = 0, in_channel++;
-        }
-      }
+      for (size_t r = lo; r < hi; r++)
+        expand_row(x + r * c + first / m, first % m, m, lanes, block + (r - lo) * v);
     }
   }
 }
@@ -267,9 +284,12 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   tile.output = ws->out_tile;
   tile.output_stride = width;
   plan->layer->kernels->conv_tile(&plan->g, &tile);
-  for (size_t i = 0; i < width; i++)
-    for (size_t t = t0; t < t1; t++)
-      out[i * out_stride + (t - t0)] = ws->out_tile[(t - t0) * width + i];
+  for (size_t c = 0; c < width; c += TRANSPOSE_WAYS) {
+    const size_t c1 = min_size(width, c + TRANSPOSE_WAYS);
+    for (size_t i = c; i < c1; i++)
+      for (size_t t = t0; t < t1; t++)
+        out[i * out_stride + (t - t0)] = ws->out_tile[(t - t0) * width + i];
+  }
 }
 
 static void conv_gathered(const struct forward_plan *plan, const struct workspace *ws,
@@ -432,9 +452,10 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "output must not be NULL");
   plan->out_per_batch = shape[1] * shape[2];
   plan->channels_first = p->data_format == DWCONV1D_CHANNELS_FIRST;
-  plan->by_rows = plan->channels_first && p->strides == 1;
-  /* Long kernels read many rows per output: gather them into channel blocks. */
+  /* Long kernels read many rows per output: gather them into channel blocks
+   * (for channels_first, a transpose whose cost the long kernel hides). */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
+  plan->by_rows = plan->channels_first && p->strides == 1 && span < GATHER_SPAN;
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
                                     span >= GATHER_SPAN);
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
