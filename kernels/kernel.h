@@ -59,6 +59,12 @@ struct dwconv1d_kernels {
   size_t vlen; /* floats per vector: the channel block width of packed weights */
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
+  /* Transposes between channel rows and channel blocks of vlen (see the
+   * template): in for the gathered channels_first input, out for results. */
+  void (*gather_block_cf)(const float *const *rows, size_t lanes, size_t lo, size_t hi,
+                          float *dst);
+  void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
+                           float *out, size_t out_stride);
   /* Row-wise (last-axis) activations over n contiguous floats, in place. */
   void (*softmax_row)(float *x, size_t n);
   void (*log_softmax_row)(float *x, size_t n);

@@ -17,11 +17,6 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
  * channel blocks (see gather_rows). */
 enum { GATHER_SPAN = 16 };
 
-/* A transpose moves chunks of TRANSPOSE_ROWS steps (a cache line) of
- * TRANSPOSE_WAYS channels at a time: channel rows of a power-of-two length
- * all fall in one L1 set, so no more of them may be live than the cache has
- * ways. */
-enum { TRANSPOSE_ROWS = 16, TRANSPOSE_WAYS = 8 };
 
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
@@ -194,16 +189,10 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
     float *block = dst + (b0 / v) * rows * v;
     const size_t lanes = min_size(v, width - b0), first = c0 + b0;
     if (plan->channels_first) {
-      /* A transpose in chunks of rows, so reads and writes both stay in L1. */
-      for (size_t r0 = lo; r0 < hi; r0 += TRANSPOSE_ROWS) {
-        const size_t r1 = min_size(hi, r0 + TRANSPOSE_ROWS);
-        for (size_t l0 = 0; l0 < lanes; l0 += TRANSPOSE_WAYS)
-          for (size_t l = l0; l < min_size(lanes, l0 + TRANSPOSE_WAYS); l++) {
-            const float *row = x + ((first + l) / m) * plan->steps;
-            for (size_t r = r0; r < r1; r++)
-              block[(r - lo) * v + l] = row[r];
-          }
-      }
+      const float *channel_rows[DWCONV1D_MAX_VLEN];
+      for (size_t l = 0; l < lanes; l++)
+        channel_rows[l] = x + ((first + l) / m) * plan->steps;
+      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi, block);
     } else if (m == 1) {
       for (size_t r = lo; r < hi; r++)
         memcpy(block + (r - lo) * v, x + r * c + first, lanes * sizeof(float));
@@ -284,12 +273,10 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   tile.output = ws->out_tile;
   tile.output_stride = width;
   plan->layer->kernels->conv_tile(&plan->g, &tile);
-  for (size_t c = 0; c < width; c += TRANSPOSE_WAYS) {
-    const size_t c1 = min_size(width, c + TRANSPOSE_WAYS);
-    for (size_t i = c; i < c1; i++)
-      for (size_t t = t0; t < t1; t++)
-        out[i * out_stride + (t - t0)] = ws->out_tile[(t - t0) * width + i];
-  }
+  const size_t v = plan->layer->kernels->vlen;
+  for (size_t c = 0; c < width; c += v)
+    plan->layer->kernels->scatter_block_cf(ws->out_tile + c, width, t1 - t0, min_size(v, width - c),
+                                           out + c * out_stride, out_stride);
 }
 
 static void conv_gathered(const struct forward_plan *plan, const struct workspace *ws,

@@ -65,4 +65,24 @@ static inline float vreduce_max(vfloat a) {
   return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, 1)));
 }
 
+/* Transposes the VLEN x VLEN block rows[i][l] -> rows[l][i] in registers:
+ * pairs interleaved, 4 x 4 blocks within each 128-bit half, then halves. */
+static inline void vtranspose(vfloat rows[VLEN]) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(rows[i], rows[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(rows[i], rows[i + 1]);
+  }
+  for (int g = 0; g < 8; g += 4) { /* u[g + k]: column k (and 4 + k) of rows g..g+3 */
+    u[g + 0] = _mm256_shuffle_ps(t[g], t[g + 2], 0x44);
+    u[g + 1] = _mm256_shuffle_ps(t[g], t[g + 2], 0xEE);
+    u[g + 2] = _mm256_shuffle_ps(t[g + 1], t[g + 3], 0x44);
+    u[g + 3] = _mm256_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
+  }
+  for (int k = 0; k < 4; k++) {
+    rows[k] = _mm256_permute2f128_ps(u[k], u[4 + k], 0x20);
+    rows[4 + k] = _mm256_permute2f128_ps(u[k], u[4 + k], 0x31);
+  }
+}
+
 #endif

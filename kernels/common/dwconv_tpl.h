@@ -205,6 +205,47 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
   }
 }
 
+/* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */
+
+/* dst[(r - lo) * VLEN + l] = rows[l][r] for steps [lo, hi), lanes < `lanes`. */
+static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, size_t hi,
+                            float *dst) {
+  size_t r = lo;
+  if (lanes == VLEN) {
+    for (; r + VLEN <= hi; r += VLEN) {
+      vfloat v[VLEN];
+      for (size_t l = 0; l < VLEN; l++)
+        v[l] = vload(rows[l] + r);
+      vtranspose(v);
+      for (size_t k = 0; k < VLEN; k++)
+        vstore(dst + (r - lo + k) * VLEN, v[k]);
+    }
+  }
+  for (; r < hi; r++)
+    for (size_t l = 0; l < lanes; l++)
+      dst[(r - lo) * VLEN + l] = rows[l][r];
+}
+
+/* out[l * out_stride + t] = tile[t * tile_stride + l] for `steps` steps and
+ * `lanes` channels: a channels-last tile back to channel rows. */
+static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
+                             float *out, size_t out_stride) {
+  size_t t = 0;
+  if (lanes == VLEN) {
+    for (; t + VLEN <= steps; t += VLEN) {
+      vfloat v[VLEN];
+      for (size_t k = 0; k < VLEN; k++)
+        v[k] = vload(tile + (t + k) * tile_stride);
+      vtranspose(v);
+      for (size_t l = 0; l < VLEN; l++)
+        vstore(out + l * out_stride + t, v[l]);
+    }
+  }
+  for (; t < steps; t++)
+    for (size_t l = 0; l < lanes; l++)
+      out[l * out_stride + t] = tile[t * tile_stride + l];
+}
+
 /* ---- last-axis activations over contiguous rows ---- */
 
 static float row_max(const float *x, size_t n) {
@@ -277,6 +318,8 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .vlen = VLEN,
     .conv_tile = conv_tile,
     .conv_rows = conv_rows,
+    .gather_block_cf = gather_block_cf,
+    .scatter_block_cf = scatter_block_cf,
     .softmax_row = softmax_row,
     .log_softmax_row = log_softmax_row,
     .glu_row = glu_row,

@@ -76,4 +76,14 @@ static inline float vreduce_add(vfloat a) { return vaddvq_f32(a); }
 /* FMAXV returns NaN if any lane is NaN; softmax's sum is NaN then anyway. */
 static inline float vreduce_max(vfloat a) { return vmaxvq_f32(a); }
 
+/* Transposes the VLEN x VLEN block rows[i][l] -> rows[l][i] in registers. */
+static inline void vtranspose(vfloat rows[VLEN]) {
+  const float32x4x2_t t01 = vtrnq_f32(rows[0], rows[1]);
+  const float32x4x2_t t23 = vtrnq_f32(rows[2], rows[3]);
+  rows[0] = vcombine_f32(vget_low_f32(t01.val[0]), vget_low_f32(t23.val[0]));
+  rows[1] = vcombine_f32(vget_low_f32(t01.val[1]), vget_low_f32(t23.val[1]));
+  rows[2] = vcombine_f32(vget_high_f32(t01.val[0]), vget_high_f32(t23.val[0]));
+  rows[3] = vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1]));
+}
+
 #endif

@@ -67,4 +67,9 @@ static inline float vreduce_max(vfloat a) {
   return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, 1)));
 }
 
+/* Transposes the VLEN x VLEN block rows[i][l] -> rows[l][i] in registers. */
+static inline void vtranspose(vfloat rows[VLEN]) {
+  _MM_TRANSPOSE4_PS(rows[0], rows[1], rows[2], rows[3]);
+}
+
 #endif
