@@ -150,18 +150,6 @@ struct destination {
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
 
-/* Input rows [lo, hi) that output steps [t0, t1) read. */
-static void rows_read(const struct dwconv1d_geometry *g, size_t t0, size_t t1, size_t *lo,
-                      size_t *hi) {
-  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
-  const size_t first = t0 * g->stride, end = (t1 - 1) * g->stride + span;
-  *lo = first > g->pad_left ? first - g->pad_left : 0;
-  *hi = end > g->pad_left ? end - g->pad_left : 0;
-  *hi = min_size(*hi, g->in_steps);
-  if (*hi < *lo)
-    *hi = *lo;
-}
-
 /* Writes `lanes` floats, each input channel repeated m times, starting
  * `skip` repeats into channel src[0]. */
 static void expand_row(const float *src, size_t skip, size_t m, size_t lanes, float *dst) {
@@ -177,16 +165,16 @@ static void expand_row(const float *src, size_t skip, size_t m, size_t lanes, fl
 
 /* Copies input rows [lo, hi) of output channels [c0, c0 + width) into the
  * workspace as channel blocks of the kernels' vector width, one block's
- * rows after another ([block][row][vlen]), repeating each input channel M
- * times. Consecutive rows of a block are then adjacent in memory, which
+ * `block_rows` rows after another ([block][row][vlen]), repeating each input
+ * channel M times. Consecutive rows of a block are then adjacent in memory, which
  * keeps long kernels clear of the cache-set conflicts that rows of many
  * channels (strides of whole KiB) run into. */
-static void gather_rows(const struct forward_plan *plan, const float *x, float *dst, size_t lo,
-                        size_t hi, size_t c0, size_t width) {
+static void gather_rows(const struct forward_plan *plan, const float *x, float *dst,
+                        size_t block_rows, size_t lo, size_t hi, size_t c0, size_t width) {
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
-  const size_t v = plan->layer->kernels->vlen, rows = hi - lo;
+  const size_t v = plan->layer->kernels->vlen;
   for (size_t b0 = 0; b0 < width; b0 += v) {
-    float *block = dst + (b0 / v) * rows * v;
+    float *block = dst + (b0 / v) * block_rows * v;
     const size_t lanes = min_size(v, width - b0), first = c0 + b0;
     if (plan->channels_first) {
       const float *channel_rows[DWCONV1D_MAX_VLEN];
@@ -194,8 +182,9 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
         channel_rows[l] = x + ((first + l) / m) * plan->steps;
       plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi, block);
     } else if (m == 1) {
-      for (size_t r = lo; r < hi; r++)
-        memcpy(block + (r - lo) * v, x + r * c + first, lanes * sizeof(float));
+      for (size_t r = lo; r < hi; r++) /* a loop, not memcpy: rows are one vector long */
+        for (size_t l = 0; l < lanes; l++)
+          block[(r - lo) * v + l] = x[r * c + first + l];
     } else {
       for (size_t r = lo; r < hi; r++)
         expand_row(x + r * c + first / m, first % m, m, lanes, block + (r - lo) * v);
@@ -251,29 +240,48 @@ static void conv_by_rows(const struct forward_plan *plan, const float *x, size_t
   plan->layer->kernels->conv_rows(&plan->g, &rows);
 }
 
-/* One time x channel tile through the workspace: expand (and transpose),
- * convolve, and for channels_first transpose the results out. */
+/* One time x channel tile through the workspace: expand (and transpose)
+ * every row the tile reads, the padding's zeros included, so that every
+ * step is an interior step for the kernels; convolve; and for channels_first
+ * transpose the results out. Rows are counted from the first padding zero:
+ * row r holds input step r - pad_left. */
 static void conv_gathered_tile(const struct forward_plan *plan, const struct workspace *ws,
                                const float *x, size_t t0, size_t t1, size_t c0, size_t width,
                                float *out, size_t out_stride) {
-  size_t lo, hi;
-  rows_read(&plan->g, t0, t1, &lo, &hi);
-  gather_rows(plan, x, ws->gathered, lo, hi, c0, width);
+  const struct dwconv1d_geometry *g = &plan->g;
+  const size_t v = plan->layer->kernels->vlen;
+  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
+  const size_t first = t0 * g->stride, end = (t1 - 1) * g->stride + span, rows = end - first;
+  /* the rows inside the input: [real_lo, real_hi), padding before and after */
+  size_t real_lo = first > g->pad_left ? first : g->pad_left;
+  size_t real_hi = min_size(end, g->in_steps + g->pad_left);
+  if (real_hi < real_lo)
+    real_lo = real_hi = first;
+  for (size_t b0 = 0; b0 < width; b0 += v) {
+    float *block = ws->gathered + (b0 / v) * rows * v;
+    memset(block, 0, (real_lo - first) * v * sizeof(float));
+    memset(block + (real_hi - first) * v, 0, (end - real_hi) * v * sizeof(float));
+  }
+  if (real_lo < real_hi)
+    gather_rows(plan, x, ws->gathered + (real_lo - first) * v, rows, real_lo - g->pad_left,
+                real_hi - g->pad_left, c0, width);
+  struct dwconv1d_geometry padded = *g;
+  padded.pad_left = 0;
+  padded.in_steps = end;
   struct dwconv1d_tile tile = tile_for(plan, c0, width, t0, t1);
   tile.input = ws->gathered;
-  tile.input_stride = plan->layer->kernels->vlen;
-  tile.channel_stride = (hi - lo) * plan->layer->kernels->vlen;
-  tile.row_base = lo;
+  tile.input_stride = v;
+  tile.channel_stride = rows * v;
+  tile.row_base = first;
   if (!plan->channels_first) {
     tile.output = out;
     tile.output_stride = out_stride;
-    plan->layer->kernels->conv_tile(&plan->g, &tile);
+    plan->layer->kernels->conv_tile(&padded, &tile);
     return;
   }
   tile.output = ws->out_tile;
   tile.output_stride = width;
-  plan->layer->kernels->conv_tile(&plan->g, &tile);
-  const size_t v = plan->layer->kernels->vlen;
+  plan->layer->kernels->conv_tile(&padded, &tile);
   for (size_t c = 0; c < width; c += v)
     plan->layer->kernels->scatter_block_cf(ws->out_tile + c, width, t1 - t0, min_size(v, width - c),
                                            out + c * out_stride, out_stride);
@@ -341,7 +349,7 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
 static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
-  const size_t rows = min_size((TIME_TILE - 1) * plan->g.stride + span, plan->steps);
+  const size_t rows = (TIME_TILE - 1) * plan->g.stride + span; /* padding included */
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;

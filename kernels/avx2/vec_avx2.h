@@ -13,7 +13,7 @@
 #define VLEN 8
 #define ISA_SUFFIX avx2
 #define ISA_ENUM DWCONV1D_ISA_AVX2
-#define UNROLL_T 6
+#define UNROLL_T 8
 
 typedef __m256 vfloat;
 typedef __m256 vmask;
