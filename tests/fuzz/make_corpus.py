@@ -231,6 +231,14 @@ def seeds():
                                    steps=2**62, padding=VALID)
     yield "span_limit_at", seed(kernel_size=2, dilation=(2**63 - 1) // 4, steps=m)
     yield "span_limit_causal", seed(kernel_size=3, dilation=2**60, padding=CAUSAL, steps=5)
+    # Long kernels with huge dilations over a few steps: nearly every tap is padding.
+    for k, d in ((39, 17732923532771327), (17, 2**40), (64, 2**20), (9, 2**58)):
+        for pad in (SAME, CAUSAL):
+            for f in (LAST, FIRST):
+                yield f"huge_dilation_k{k}_{pad}_{f}", seed(
+                    kernel_size=k, dilation=d, padding=pad, fmt=f, channels=1 + k % 5,
+                    multiplier=1 + (k + f) % 2, steps=1 + k % 3, batch=1, act="hard_sigmoid",
+                    threads=3, stream={"batch": 1, "chunks": [1, 2]} if pad == CAUSAL else None)
     yield "strides_limit", seed(strides=(2**63 - 1) // 4, steps=m, padding=SAME)
     yield "strides_over_limit", seed(strides=(2**63 - 1) // 4 + 1, steps=m, padding=SAME)
     yield "wrap_cm", seed(channels=2**32, multiplier=2**32)
