@@ -17,6 +17,10 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
  * channel blocks (see gather_rows). */
 enum { GATHER_SPAN = 16 };
 
+/* Up to this span the gathered tiles hold the padding's zeros too (so every
+ * step runs the blocked loop); beyond, padding rows would swamp the tile. */
+enum { MAX_PADDED_SPAN = 1024 };
+
 
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
@@ -86,14 +90,23 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
                             .out_channels = out_channels,
                             .kernels = kernels,
                             .weights = weights,
-                            .bias = bias_copy};
+                            .bias = bias_copy,
+                            .spare = NULL};
   *out = layer;
   return DWCONV1D_OK;
+}
+
+static void free_spare(struct dwconv1d_spare_workspace *spare) {
+  if (spare != NULL) {
+    free(spare->data);
+    free(spare);
+  }
 }
 
 void dwconv1d_layer_destroy(dwconv1d_layer *layer) {
   if (layer == NULL)
     return;
+  free_spare(atomic_load(&layer->spare));
   free(layer->weights);
   free(layer->bias);
   free(layer);
@@ -129,6 +142,7 @@ struct forward_plan {
   size_t in_per_batch, out_per_batch; /* floats per batch element */
   bool gather;                        /* input goes through the workspace */
   bool by_rows;                       /* channels_first, stride 1: along rows */
+  bool pad_in_workspace;              /* gathered tiles hold the padding's zeros */
   bool channels_first;
   dwconv1d_activation fused; /* the activation the kernels apply */
   size_t batch_per_task, time_per_task, channels_per_task;
@@ -257,22 +271,29 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   size_t real_hi = min_size(end, g->in_steps + g->pad_left);
   if (real_hi < real_lo)
     real_lo = real_hi = first;
-  for (size_t b0 = 0; b0 < width; b0 += v) {
-    float *block = ws->gathered + (b0 / v) * rows * v;
-    memset(block, 0, (real_lo - first) * v * sizeof(float));
-    memset(block + (real_hi - first) * v, 0, (end - real_hi) * v * sizeof(float));
+  struct dwconv1d_geometry padded = *g;
+  size_t base = first, block_rows = rows;
+  if (plan->pad_in_workspace) {
+    for (size_t b0 = 0; b0 < width; b0 += v) {
+      float *block = ws->gathered + (b0 / v) * rows * v;
+      memset(block, 0, (real_lo - first) * v * sizeof(float));
+      memset(block + (real_hi - first) * v, 0, (end - real_hi) * v * sizeof(float));
+    }
+    padded.pad_left = 0;
+    padded.in_steps = end;
+  } else { /* only the input's own rows; the kernels skip the padding taps */
+    base = real_lo;
+    block_rows = real_hi - real_lo;
   }
   if (real_lo < real_hi)
-    gather_rows(plan, x, ws->gathered + (real_lo - first) * v, rows, real_lo - g->pad_left,
+    gather_rows(plan, x, ws->gathered + (real_lo - base) * v, block_rows, real_lo - g->pad_left,
                 real_hi - g->pad_left, c0, width);
-  struct dwconv1d_geometry padded = *g;
-  padded.pad_left = 0;
-  padded.in_steps = end;
+  const size_t row_base = plan->pad_in_workspace ? first : real_lo - g->pad_left;
   struct dwconv1d_tile tile = tile_for(plan, c0, width, t0, t1);
   tile.input = ws->gathered;
   tile.input_stride = v;
-  tile.channel_stride = rows * v;
-  tile.row_base = first;
+  tile.channel_stride = block_rows * v;
+  tile.row_base = row_base;
   if (!plan->channels_first) {
     tile.output = out;
     tile.output_stride = out_stride;
@@ -349,7 +370,9 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
 static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
-  const size_t rows = (TIME_TILE - 1) * plan->g.stride + span; /* padding included */
+  size_t rows = (TIME_TILE - 1) * plan->g.stride + span; /* padding included */
+  if (!plan->pad_in_workspace)
+    rows = min_size(rows, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
@@ -453,6 +476,7 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->by_rows = plan->channels_first && p->strides == 1 && span < GATHER_SPAN;
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
                                     span >= GATHER_SPAN);
+  plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
   if (batch > 0)
@@ -464,9 +488,37 @@ static size_t task_count(const struct forward_plan *plan) {
   return plan->batch_tasks * plan->time_tasks * plan->channel_tasks;
 }
 
-/* Allocates `copies` task workspaces; false (with the message set) on
- * failure. Nothing is allocated when no piece is needed. */
-static dwconv1d_status allocate_workspaces(struct forward_plan *plan, size_t copies) {
+/* Workspaces come from the layer's spare when it is free and big enough, so
+ * that repeated calls reuse warm memory instead of faulting fresh pages in;
+ * otherwise from the allocator. The layer is shared between threads, hence
+ * the atomic exchange (and the cast: only the spare slot ever changes). */
+static struct dwconv1d_spare_workspace *take_workspace(const dwconv1d_layer *layer,
+                                                       size_t floats) {
+  dwconv1d_layer *shared = (dwconv1d_layer *)layer;
+  struct dwconv1d_spare_workspace *w = atomic_exchange(&shared->spare, NULL);
+  if (w != NULL && w->floats >= floats)
+    return w;
+  free_spare(w);
+  if ((w = malloc(sizeof *w)) == NULL)
+    return NULL;
+  if ((w->data = dwconv1d_alloc_floats(floats)) == NULL) {
+    free(w);
+    return NULL;
+  }
+  w->floats = floats;
+  return w;
+}
+
+static void give_back_workspace(const dwconv1d_layer *layer, struct dwconv1d_spare_workspace *w) {
+  dwconv1d_layer *shared = (dwconv1d_layer *)layer;
+  free_spare(atomic_exchange(&shared->spare, w));
+}
+
+/* Sizes `copies` task workspaces and takes memory for them; the status
+ * (with the message set) on failure. Nothing is taken when no piece is
+ * needed. */
+static dwconv1d_status allocate_workspaces(struct forward_plan *plan, size_t copies,
+                                           struct dwconv1d_spare_workspace **taken) {
   size_t sizes[4], floats = 0, total;
   workspace_sizes(plan, sizes);
   for (int i = 0; i < 4; i++) {
@@ -477,14 +529,17 @@ static dwconv1d_status allocate_workspaces(struct forward_plan *plan, size_t cop
       floats += rounded;
   }
   plan->workspace_floats = floats;
+  *taken = NULL;
   if (floats == 0)
     return DWCONV1D_OK;
-  if (floats == SIZE_MAX || !dwconv1d_mul_ok(floats, copies, &total))
+  if (floats == SIZE_MAX || !dwconv1d_mul_ok(floats, copies, &total) ||
+      total > SIZE_MAX / sizeof(float))
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
                           "workspace size overflows size_t: steps=%zu", plan->steps);
-  if ((plan->workspaces = dwconv1d_alloc_floats(total)) == NULL)
+  if ((*taken = take_workspace(plan->layer, total)) == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_OUT_OF_MEMORY,
                           "out of memory for a forward workspace of %zu floats", total);
+  plan->workspaces = (*taken)->data;
   return DWCONV1D_OK;
 }
 
@@ -509,7 +564,8 @@ dwconv1d_status dwconv1d_layer_forward_parallel(const dwconv1d_layer *layer, siz
     return s;
   const size_t tasks = task_count(&plan);
   plan.workspaces_shared = parallel_for == NULL || tasks == 1;
-  if ((s = allocate_workspaces(&plan, plan.workspaces_shared ? 1 : tasks)) != DWCONV1D_OK)
+  struct dwconv1d_spare_workspace *taken;
+  if ((s = allocate_workspaces(&plan, plan.workspaces_shared ? 1 : tasks, &taken)) != DWCONV1D_OK)
     return s;
   if (plan.workspaces_shared) {
     for (size_t task = 0; task < tasks; task++)
@@ -517,6 +573,7 @@ dwconv1d_status dwconv1d_layer_forward_parallel(const dwconv1d_layer *layer, siz
   } else {
     parallel_for(pool, run_task, &plan, tasks);
   }
-  free(plan.workspaces);
+  if (taken != NULL)
+    give_back_workspace(layer, taken);
   return DWCONV1D_OK;
 }
