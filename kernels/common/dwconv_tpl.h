@@ -109,14 +109,17 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   }
 }
 
-/* Time runs in short strips inside each channel vector so a strip's input
- * rows stay in L1 while every channel vector of the tile passes over them. */
+/* Rows of many channels (a row per step, channel vectors side by side):
+ * one block of steps at a time across every channel vector, so the few rows
+ * a block reads stay in L1 however wide they are. Channel blocks (each
+ * vector's rows contiguous, as gathered): all the tile's steps per channel
+ * vector, so its rows and weights are fetched into L1 once. */
 static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
-  enum { STRIP = UNROLL_T };
+  const size_t strip = tile->channel_stride == VLEN ? UNROLL_T : tile->t_end - tile->t_begin;
   size_t int_lo, int_hi;
   interior_steps(g, &int_lo, &int_hi);
-  for (size_t t0 = tile->t_begin; t0 < tile->t_end; t0 += STRIP) {
-    const size_t t1 = tile->t_end - t0 < STRIP ? tile->t_end : t0 + STRIP;
+  for (size_t t0 = tile->t_begin; t0 < tile->t_end; t0 += strip) {
+    const size_t t1 = tile->t_end - t0 < strip ? tile->t_end : t0 + strip;
     for (size_t c = 0; c < tile->channels; c += VLEN)
       conv_channel_vector(g, tile, c, t0, t1, int_lo, int_hi);
   }
