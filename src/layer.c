@@ -13,6 +13,10 @@
  * enough that a tile's input rows stay in L2 while its channels pass. */
 enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
 
+/* Output steps per gathered tile: long, so that the span - 1 rows two
+ * neighbouring tiles both gather stay a small part of each. */
+enum { GATHER_TIME_TILE = 256 };
+
 /* From this effective kernel span on, channels_last input is gathered into
  * channel blocks (see gather_rows). */
 enum { GATHER_SPAN = 16 };
@@ -127,7 +131,7 @@ void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_params *p, si
 /* A task's workspace pieces, each NULL when the layout does not need it. */
 struct workspace {
   float *gathered; /* rows x CHANNEL_TILE, channels-last, expanded by M */
-  float *out_tile; /* TIME_TILE x CHANNEL_TILE, channels_first results */
+  float *out_tile; /* GATHER_TIME_TILE x CHANNEL_TILE, channels_first results */
   float *linear;   /* the task's whole range before glu */
   float *row_work; /* one last-axis row for sparsemax */
 };
@@ -311,8 +315,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
 static void conv_gathered(const struct forward_plan *plan, const struct workspace *ws,
                           const float *x, size_t t0, size_t t1, size_t c0, size_t c1,
                           struct destination dst) {
-  for (size_t tt = t0; tt < t1; tt += TIME_TILE) {
-    const size_t tt1 = min_size(t1, tt + TIME_TILE);
+  for (size_t tt = t0; tt < t1; tt += GATHER_TIME_TILE) {
+    const size_t tt1 = min_size(t1, tt + GATHER_TIME_TILE);
     for (size_t cc = c0; cc < c1; cc += CHANNEL_TILE) {
       const size_t width = min_size(c1 - cc, CHANNEL_TILE);
       float *out = plan->channels_first ? dst.at + (cc - c0) * dst.stride + (tt - t0)
@@ -370,13 +374,13 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
 static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
-  size_t rows = (TIME_TILE - 1) * plan->g.stride + span; /* padding included */
+  size_t rows = (GATHER_TIME_TILE - 1) * plan->g.stride + span; /* padding included */
   if (!plan->pad_in_workspace)
     rows = min_size(rows, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
-  sizes[1] = plan->gather && plan->channels_first ? (size_t)TIME_TILE * width : 0;
+  sizes[1] = plan->gather && plan->channels_first ? (size_t)GATHER_TIME_TILE * width : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;
