@@ -14,6 +14,7 @@
 #define ISA_SUFFIX avx2
 #define ISA_ENUM DWCONV1D_ISA_AVX2
 #define UNROLL_T 8
+#define VREGS 16
 
 typedef __m256 vfloat;
 typedef __m256 vmask;

@@ -14,6 +14,8 @@
 #define ISA_SUFFIX avx512
 #define ISA_ENUM DWCONV1D_ISA_AVX512
 #define UNROLL_T 8
+/* 32 vector registers: room for a rotating window of UNROLL_T input rows. */
+#define VREGS 32
 
 typedef __m512 vfloat;
 typedef __mmask16 vmask;

@@ -62,6 +62,43 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
     store_lanes(y + r * out_stride, activate(sum[r], act), lanes);
 }
 
+#if VREGS >= 32 && UNROLL_T == 8
+/* Stride 1, dilation 1, whole vectors: step t + r at tap j reads row
+ * t + r + j, so a window of 8 rows rotates through registers and each tap
+ * costs one weight and one input load for 8 FMAs. Slot k of the window holds
+ * row j + k, or j + k + 8 once tap j + k is done; indices are constants once
+ * the inner loops unroll. */
+static inline void conv_block_window(const float *x, size_t row_stride, const float *w,
+                                     size_t kernel_size, vfloat bias, float *y,
+                                     size_t out_stride, dwconv1d_activation act) {
+  vfloat acc[8], win[8];
+  for (size_t r = 0; r < 8; r++) {
+    acc[r] = vzero();
+    win[r] = vload(x + r * row_stride);
+  }
+  size_t j = 0;
+  for (; j + 8 <= kernel_size; j += 8) {
+    for (size_t k = 0; k < 8; k++) {
+      const vfloat wj = vload(w + (j + k) * VLEN);
+      for (size_t r = 0; r < 8; r++)
+        acc[r] = vfmadd(win[(k + r) % 8], wj, acc[r]);
+      if (j + k + 8 < kernel_size + 7) /* the block reads rows up to K + 6 */
+        win[k] = vload(x + (j + k + 8) * row_stride);
+    }
+  }
+  for (; j < kernel_size; j++) {
+    const vfloat wj = vload(w + j * VLEN);
+    for (size_t r = 0; r < 8; r++)
+      acc[r] = vfmadd(vload(x + (j + r) * row_stride), wj, acc[r]);
+  }
+  vfloat sum[8];
+  for (size_t r = 0; r < 8; r++)
+    sum[r] = vadd(acc[r], bias);
+  for (size_t r = 0; r < 8; r++)
+    vstore(y + r * out_stride, activate(sum[r], act));
+}
+#endif
+
 /* One output step whose taps may fall in the padding, where they read
  * zeros. One accumulator in a register: consecutive calls are independent,
  * so out-of-order execution overlaps their dependency chains. */
@@ -100,6 +137,12 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
     const float *x =
         xin + (t * g->stride - g->pad_left - tile->row_base) * tile->input_stride;
     float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
+#if VREGS >= 32 && UNROLL_T == 8
+    if (lanes == VLEN && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8)
+      conv_block_window(x, tile->input_stride, w, g->kernel_size, bias, y, tile->output_stride,
+                        tile->activation);
+    else
+#endif
     if (lanes == VLEN) /* a constant here lets the compiler drop the tail test */
       conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y,
                           tile->output_stride, VLEN, tile->activation);

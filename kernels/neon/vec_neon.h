@@ -15,6 +15,8 @@
 #define ISA_ENUM DWCONV1D_ISA_NEON
 /* 32 vector registers: 8 accumulators leave plenty for weights and inputs. */
 #define UNROLL_T 8
+/* 32 vector registers: room for a rotating window of UNROLL_T input rows. */
+#define VREGS 32
 
 typedef float32x4_t vfloat;
 typedef uint32x4_t vmask;

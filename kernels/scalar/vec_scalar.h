@@ -11,6 +11,7 @@
 #define ISA_SUFFIX scalar
 #define ISA_ENUM DWCONV1D_ISA_SCALAR
 #define UNROLL_T 4
+#define VREGS 0 /* no vector registers: the plain loop */
 
 typedef float vfloat;
 typedef int vmask;

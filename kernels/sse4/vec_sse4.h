@@ -15,6 +15,7 @@
 #define ISA_SUFFIX sse4
 #define ISA_ENUM DWCONV1D_ISA_SSE4
 #define UNROLL_T 4
+#define VREGS 16
 
 typedef __m128 vfloat;
 typedef __m128 vmask;
