@@ -65,6 +65,10 @@ struct dwconv1d_kernels {
                           float *dst);
   void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                            float *out, size_t out_stride);
+  /* One channel block of channels_last rows expanded by the depth
+   * multiplier m: dst[r][l] = x[r * row_stride + (first + l) / m]. */
+  void (*expand_block)(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
+                       size_t lanes, float *dst);
   /* Row-wise (last-axis) activations over n contiguous floats, in place. */
   void (*softmax_row)(float *x, size_t n);
   void (*log_softmax_row)(float *x, size_t n);

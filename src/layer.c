@@ -168,19 +168,6 @@ struct destination {
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
 
-/* Writes `lanes` floats, each input channel repeated m times, starting
- * `skip` repeats into channel src[0]. */
-static void expand_row(const float *src, size_t skip, size_t m, size_t lanes, float *dst) {
-  for (size_t l = 0; l < lanes; src++) {
-    const float value = *src;
-    const size_t n = min_size(m - skip, lanes - l);
-    for (size_t k = 0; k < n; k++)
-      dst[l + k] = value;
-    l += n;
-    skip = 0;
-  }
-}
-
 /* Copies input rows [lo, hi) of output channels [c0, c0 + width) into the
  * workspace as channel blocks of the kernels' vector width, one block's
  * `block_rows` rows after another ([block][row][vlen]), repeating each input
@@ -204,8 +191,7 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
         for (size_t l = 0; l < lanes; l++)
           block[(r - lo) * v + l] = x[r * c + first + l];
     } else {
-      for (size_t r = lo; r < hi; r++)
-        expand_row(x + r * c + first / m, first % m, m, lanes, block + (r - lo) * v);
+      plan->layer->kernels->expand_block(x + lo * c, c, hi - lo, first, m, lanes, block);
     }
   }
 }

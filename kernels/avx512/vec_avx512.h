@@ -81,4 +81,15 @@ static inline void vtranspose(vfloat rows[VLEN]) {
   }
 }
 
+/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
+ * of table (m >= 1, skip < m). */
+typedef __m512i vindex;
+static inline vindex vindex_expand(size_t skip, size_t m) {
+  int lanes[16];
+  for (size_t l = 0; l < 16; l++)
+    lanes[l] = (int)((skip + l) / m);
+  return _mm512_loadu_si512(lanes);
+}
+static inline vfloat vpermute(vfloat table, vindex idx) { return _mm512_permutexvar_ps(idx, table); }
+
 #endif

@@ -292,6 +292,19 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
       out[l * out_stride + t] = tile[t * tile_stride + l];
 }
 
+/* ---- depth_multiplier > 1: channels_last rows expanded by permutes ---- */
+
+/* dst[r * VLEN + l] = x[r * row_stride + (first + l) / m] for `rows` rows
+ * and lanes l < `lanes` (lanes beyond hold copies of valid values). */
+static void expand_block(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
+                         size_t lanes, float *dst) {
+  const float *src = x + first / m;
+  const size_t skip = first % m, need = (skip + lanes + m - 1) / m;
+  const vindex idx = vindex_expand(skip, m);
+  for (size_t r = 0; r < rows; r++)
+    vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, need), idx));
+}
+
 /* ---- last-axis activations over contiguous rows ---- */
 
 static float row_max(const float *x, size_t n) {
@@ -366,6 +379,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .conv_rows = conv_rows,
     .gather_block_cf = gather_block_cf,
     .scatter_block_cf = scatter_block_cf,
+    .expand_block = expand_block,
     .softmax_row = softmax_row,
     .log_softmax_row = log_softmax_row,
     .glu_row = glu_row,

@@ -24,16 +24,27 @@ static inline vfloat vzero(void) { return _mm_setzero_ps(); }
 static inline vfloat vset1(float x) { return _mm_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm_storeu_ps(p, v); }
-/* SSE has no masked load: copy the n valid floats so nothing past p[n-1] is read. */
+/* SSE has no masked load: the n (< 4) valid floats are loaded and stored
+ * one or two at a time, so nothing past p[n-1] is touched. */
 static inline vfloat vload_tail(const float *p, size_t n) {
-  float tmp[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  memcpy(tmp, p, n * sizeof(float));
-  return _mm_loadu_ps(tmp);
+  if (n == 0)
+    return _mm_setzero_ps();
+  if (n == 1)
+    return _mm_load_ss(p);
+  /* __m64 is a may_alias type: these 8-byte moves are well-defined on floats */
+  const __m128 low = _mm_loadl_pi(_mm_setzero_ps(), (const __m64 *)(const void *)p);
+  return n == 2 ? low : _mm_movelh_ps(low, _mm_load_ss(p + 2));
 }
 static inline void vstore_tail(float *p, vfloat v, size_t n) {
-  float tmp[4];
-  _mm_storeu_ps(tmp, v);
-  memcpy(p, tmp, n * sizeof(float));
+  if (n == 0)
+    return;
+  if (n == 1) {
+    _mm_store_ss(p, v);
+    return;
+  }
+  _mm_storel_pi((__m64 *)(void *)p, v);
+  if (n == 3)
+    _mm_store_ss(p + 2, _mm_movehl_ps(v, v));
 }
 
 static inline vfloat vadd(vfloat a, vfloat b) { return _mm_add_ps(a, b); }
@@ -71,6 +82,20 @@ static inline float vreduce_max(vfloat a) {
 /* Transposes the VLEN x VLEN block rows[i][l] -> rows[l][i] in registers. */
 static inline void vtranspose(vfloat rows[VLEN]) {
   _MM_TRANSPOSE4_PS(rows[0], rows[1], rows[2], rows[3]);
+}
+
+/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
+ * of table (m >= 1, skip < m), by a byte shuffle. */
+typedef __m128i vindex;
+static inline vindex vindex_expand(size_t skip, size_t m) {
+  unsigned char bytes[16];
+  for (size_t l = 0; l < 4; l++)
+    for (size_t b = 0; b < 4; b++)
+      bytes[4 * l + b] = (unsigned char)(4 * ((skip + l) / m) + b);
+  return _mm_loadu_si128((const __m128i *)bytes);
+}
+static inline vfloat vpermute(vfloat table, vindex idx) {
+  return _mm_castsi128_ps(_mm_shuffle_epi8(_mm_castps_si128(table), idx));
 }
 
 #endif
