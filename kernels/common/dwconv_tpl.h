@@ -47,19 +47,20 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
-  for (size_t j = 0; j < kernel_size; j++) {
+  size_t j = 0;
+  do { /* kernel_size >= 1: a do-while spares the zero-tap path, whose
+        * accumulators compilers would otherwise zero in memory */
     const vfloat wj = vload(w + j * VLEN);
     const float *xj = x + j * tap_step;
     for (size_t r = 0; r < UNROLL_T; r++)
       acc[r] = vfmadd(load_lanes(xj + r * row_step, lanes), wj, acc[r]);
-  }
+  } while (++j < kernel_size);
   /* Bias first, for all steps: accumulators live across the activation
    * calls otherwise, and compilers then spill them on every tap. */
-  vfloat sum[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
-    sum[r] = vadd(acc[r], bias);
+    acc[r] = vadd(acc[r], bias);
   for (size_t r = 0; r < UNROLL_T; r++)
-    store_lanes(y + r * out_stride, activate(sum[r], act), lanes);
+    store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
 }
 
 #if VREGS >= 32 && UNROLL_T == 8
@@ -77,7 +78,7 @@ static inline void conv_block_window(const float *x, size_t row_stride, const fl
     win[r] = vload(x + r * row_stride);
   }
   size_t j = 0;
-  for (; j + 8 <= kernel_size; j += 8) {
+  do { /* kernel_size >= 8: at least one group (see conv_block_interior) */
     for (size_t k = 0; k < 8; k++) {
       const vfloat wj = vload(w + (j + k) * VLEN);
       for (size_t r = 0; r < 8; r++)
@@ -85,7 +86,8 @@ static inline void conv_block_window(const float *x, size_t row_stride, const fl
       if (j + k + 8 < kernel_size + 7) /* the block reads rows up to K + 6 */
         win[k] = vload(x + (j + k + 8) * row_stride);
     }
-  }
+    j += 8;
+  } while (j + 8 <= kernel_size);
   for (; j < kernel_size; j++) {
     const vfloat wj = vload(w + j * VLEN);
     for (size_t r = 0; r < 8; r++)
@@ -211,12 +213,13 @@ static inline void rows_block_interior(const float *x, size_t dilation, const fl
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
-  for (size_t j = 0; j < kernel_size; j++) {
+  size_t j = 0;
+  do { /* kernel_size >= 1 (see conv_block_interior) */
     const vfloat wj = vset1(w[j * VLEN]);
     const float *xj = x + j * dilation;
     for (size_t r = 0; r < UNROLL_T; r++)
       acc[r] = vfmadd(vload(xj + r * VLEN), wj, acc[r]);
-  }
+  } while (++j < kernel_size);
   vfloat sum[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
     sum[r] = vadd(acc[r], vset1(bias));
