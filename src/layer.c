@@ -17,9 +17,9 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
  * neighbouring tiles both gather stay a small part of each. */
 enum { GATHER_TIME_TILE = 256 };
 
-/* From this effective kernel span on, channels_last input is gathered into
- * channel blocks (see gather_rows). */
-enum { GATHER_SPAN = 16 };
+/* From this many taps on, channels_last input is gathered into channel
+ * blocks (see gather_rows): the copy is cheap beside the taps' FMAs. */
+enum { GATHER_TAPS = 16 };
 
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
@@ -463,9 +463,9 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   /* Long kernels read many rows per output: gather them into channel blocks
    * (for channels_first, a transpose whose cost the long kernel hides). */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
-  plan->by_rows = plan->channels_first && p->strides == 1 && span < GATHER_SPAN;
+  plan->by_rows = plan->channels_first && p->strides == 1 && p->kernel_size < GATHER_TAPS;
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
-                                    span >= GATHER_SPAN);
+                                    p->kernel_size >= GATHER_TAPS);
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
