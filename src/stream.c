@@ -326,8 +326,9 @@ static void activate_row(const struct chunk *ch, size_t i, const float *linear) 
 static void activate_rows(const struct chunk *ch, size_t i0, size_t i1) {
   if (ch->shape->row_act == DWCONV1D_ACTIVATION_LINEAR)
     return;
+  const float *linear = ch->ws->linear; /* NULL unless glu: no offset from it then */
   for (size_t i = i0; i < i1; i++)
-    activate_row(ch, i, ch->ws->linear + (i - i0) * ch->shape->out_channels);
+    activate_row(ch, i, linear ? linear + (i - i0) * ch->shape->out_channels : NULL);
 }
 
 /* Copies a channels_first tile's results (steps x width) to the output's
