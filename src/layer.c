@@ -360,7 +360,10 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
 static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
-  size_t rows = (GATHER_TIME_TILE - 1) * plan->g.stride + span; /* padding included */
+  /* A tile's steps are fewer than T / stride + 1, so this stays below T + span. */
+  const size_t tile_steps =
+      min_size(min_size(plan->time_per_task, plan->out_steps), GATHER_TIME_TILE);
+  size_t rows = (tile_steps - 1) * plan->g.stride + span; /* padding included */
   if (!plan->pad_in_workspace)
     rows = min_size(rows, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;

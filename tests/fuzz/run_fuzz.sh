@@ -7,5 +7,6 @@ set -eu
 fuzzer=$1 seeds=$2 work=$3 seconds=$4
 shift 4
 mkdir -p "$work/corpus" "$work/artifacts"
-exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1024 \
+# -error_exitcode=1: libFuzzer's default, 77, is what Meson reads as "skipped".
+exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1024 -error_exitcode=1 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$seeds"
