@@ -8,5 +8,7 @@ fuzzer=$1 seeds=$2 work=$3 seconds=$4
 shift 4
 mkdir -p "$work/corpus" "$work/artifacts"
 # -error_exitcode=1: libFuzzer's default, 77, is what Meson reads as "skipped".
+# A fixed seed (DWCONV1D_FUZZ_SEED overrides it) makes a test run repeatable.
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1024 -error_exitcode=1 \
+  -seed="${DWCONV1D_FUZZ_SEED:-1}" \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$seeds"
