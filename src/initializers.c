@@ -455,16 +455,9 @@ dwconv1d_status dwconv1d_initialize_weights(const dwconv1d_params *p, size_t cha
                                             const char *depthwise_initializer,
                                             const char *bias_initializer, uint64_t seed,
                                             float *kernel, float *bias) {
-  dwconv1d_status s = dwconv1d_params_validate(p);
+  dwconv1d_status s = dwconv1d_check_weights_args(p, channels, kernel, bias);
   if (s != DWCONV1D_OK)
     return s;
-  if (channels == 0)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "channels must be >= 1, got 0");
-  if (kernel == NULL)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "kernel must not be NULL");
-  if (p->use_bias && bias == NULL)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
-                          "bias must not be NULL when use_bias is set");
   dwconv1d_initializer kernel_init, bias_init;
   if ((s = dwconv1d_initializer_from_name(
            depthwise_initializer ? depthwise_initializer : "glorot_uniform", &kernel_init)) !=

@@ -37,16 +37,9 @@ float *dwconv1d_alloc_floats(size_t count) {
 static dwconv1d_status check_create_args(const dwconv1d_params *p, size_t channels,
                                          const float *kernel, const float *bias,
                                          dwconv1d_layer **out, size_t *out_channels) {
-  dwconv1d_status s = dwconv1d_params_validate(p);
+  const dwconv1d_status s = dwconv1d_check_weights_args(p, channels, kernel, bias);
   if (s != DWCONV1D_OK)
     return s;
-  if (channels == 0)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "channels must be >= 1, got 0");
-  if (kernel == NULL)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "kernel must not be NULL");
-  if (p->use_bias && bias == NULL)
-    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
-                          "bias must not be NULL when use_bias is true");
   if (out == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "out must not be NULL");
   size_t kernel_bytes;

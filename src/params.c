@@ -117,6 +117,21 @@ dwconv1d_status dwconv1d_params_validate(const dwconv1d_params *p) {
   return DWCONV1D_OK;
 }
 
+dwconv1d_status dwconv1d_check_weights_args(const dwconv1d_params *p, size_t channels,
+                                            const void *kernel, const void *bias) {
+  const dwconv1d_status s = dwconv1d_params_validate(p);
+  if (s != DWCONV1D_OK)
+    return s;
+  if (channels == 0)
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "channels must be >= 1, got 0");
+  if (kernel == NULL)
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "kernel must not be NULL");
+  if (p->use_bias && bias == NULL)
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
+                          "bias must not be NULL when use_bias is true");
+  return DWCONV1D_OK;
+}
+
 dwconv1d_status dwconv1d_geometry_for(const dwconv1d_params *p, size_t steps,
                                       struct dwconv1d_geometry *g, size_t *out_steps) {
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;

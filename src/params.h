@@ -16,6 +16,11 @@ static inline bool dwconv1d_mul_ok(size_t a, size_t b, size_t *out) {
   return true;
 }
 
+/* The checks shared by everything that takes a layer's weights: valid
+ * parameters, channels >= 1, a kernel, and a bias when use_bias is set. */
+dwconv1d_status dwconv1d_check_weights_args(const dwconv1d_params *p, size_t channels,
+                                            const void *kernel, const void *bias);
+
 /* Activations that act along the whole last axis rather than elementwise. */
 bool dwconv1d_activation_is_axis(dwconv1d_activation a);
 
