@@ -9,8 +9,9 @@
 #include "layer.h"
 #include "params.h"
 
-/* Output steps per tile, and output channels per gathered tile: small
- * enough that a tile's input rows stay in L2 while its channels pass. */
+/* Output steps per tile read in place (and the grain of the parallel
+ * split), and output channels per gathered tile: a gathered tile's rows stay
+ * in L2 while its channel blocks pass over them. */
 enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
 
 /* Output steps per gathered tile: long, so that the span - 1 rows two
@@ -24,7 +25,6 @@ enum { GATHER_TAPS = 16 };
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
 enum { MAX_PADDED_SPAN = 1024 };
-
 
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
