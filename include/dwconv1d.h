@@ -198,7 +198,10 @@ DWCONV1D_API dwconv1d_status dwconv1d_active_isa(dwconv1d_isa *out);
 /* ------------------------------------------------------------------ */
 /* The layer                                                          */
 
-/* Opaque; immutable after create, so one layer may run on many threads. */
+/* Opaque. Its parameters and weights never change after create, so one
+ * layer may run on many threads at once. It keeps the workspace of its last
+ * forward call for the next one (handed over atomically; a concurrent call
+ * allocates its own), freed by dwconv1d_layer_destroy. */
 typedef struct dwconv1d_layer dwconv1d_layer;
 
 /* Creates a layer for `channels` input channels.
