@@ -176,6 +176,8 @@ int bench_data_create(const bench_shape *shape, bench_data *data, char *why, siz
   }
   uint64_t seed = 20240501u;
   fill_uniform(data->input, s->input_floats, &seed);
+  const float scale = bench_shape_input_scale(shape);
+  for (size_t i = 0; scale != 1.0f && i < s->input_floats; i++) data->input[i] *= scale;
   fill_uniform(data->kernel, shape->params.kernel_size * CM, &seed);
   fill_uniform(data->bias, CM, &seed);
   reference(data, sum, data->magnitude);

@@ -23,6 +23,11 @@
 const bench_shape bench_shapes[] = {BENCH_SHAPES(BENCH_SHAPE_ENTRY)};
 const size_t bench_shape_count = sizeof bench_shapes / sizeof bench_shapes[0];
 
+float bench_shape_input_scale(const bench_shape *shape) {
+  const size_t n = strlen(shape->name), suffix = strlen("_subnormal");
+  return n > suffix && strcmp(shape->name + n - suffix, "_subnormal") == 0 ? 0x1p-130f : 1.0f;
+}
+
 const bench_shape *bench_shape_find(const char *name) {
   for (size_t i = 0; i < bench_shape_count; i++) {
     if (strcmp(bench_shapes[i].name, name) == 0) return &bench_shapes[i];

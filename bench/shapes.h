@@ -58,6 +58,8 @@
     1, SAME, LAST, LINEAR, "")                                                                    \
   X("odd_c67", "odd channel count: 67 is no multiple of any vector width", 1, 1000, 67, 5, 1, 1,   \
     1, SAME, LAST, LINEAR, "")                                                                    \
+  X("vocos_subnormal", "vocos on subnormal inputs (x scaled by 2^-130): IEEE gradual underflow",  \
+    1, 938, 512, 7, 1, 1, 1, SAME, LAST, LINEAR, "")                                              \
   X("quartznet_b1_cf", "QuartzNet B1 in NeMo's PyTorch layout (B, C, T)", 1, 500, 256, 33, 1, 1,   \
     1, SAME, FIRST, LINEAR, "quartznet_b1")                                                       \
   X("conformer_m_cf", "Conformer-M conv module in PyTorch layout (B, C, T)", 1, 250, 256, 31, 1,   \
@@ -92,6 +94,10 @@ typedef struct bench_shape_sizes {
   double flops;         /* 2·B·T_out·C·M·K per call */
   double bytes;         /* input + output + kernel + bias, 4 bytes each */
 } bench_shape_sizes;
+
+/* 2^-130 for shapes named "*_subnormal", whose inputs are scaled into the
+ * subnormal range so the bench shows that speed beside normal data; else 1. */
+float bench_shape_input_scale(const bench_shape *shape);
 
 extern const bench_shape bench_shapes[];
 extern const size_t bench_shape_count;
