@@ -342,6 +342,43 @@ static void transpose_out(const struct chunk *ch, const float *tile, size_t c0, 
   }
 }
 
+/* Output i alone, when its window is long (span >= ROW_BUDGET): only the K
+ * rows its taps read are gathered, one after another, and convolved as an
+ * undilated window; the same values in the same order give the same bits. */
+static void run_sparse_output(const struct chunk *ch, size_t i, float *dst) {
+  const struct stream_shape *sh = ch->shape;
+  const struct workspace *ws = ch->ws;
+  const dwconv1d_layer *layer = sh->layer;
+  const size_t k = layer->params.kernel_size, d = layer->params.dilation_rate;
+  const size_t vlen = layer->kernels->vlen, cm = sh->out_channels;
+  const size_t first = ch->phase + i * sh->stride;
+  const struct dwconv1d_geometry g = {
+      .kernel_size = k, .stride = 1, .dilation = 1, .pad_left = 0, .in_steps = k};
+  for (size_t c0 = 0; c0 < cm; c0 += ws->width) {
+    const size_t width = min_size(ws->width, cm - c0);
+    for (size_t j = 0; j < k; j++)
+      gather_rows(ch, first + j * d, first + j * d + 1, c0, width, ws->gathered + j * width);
+    const struct dwconv1d_tile tile = {
+        .input = ws->gathered,
+        .input_stride = width,
+        .channel_stride = vlen,
+        .row_base = 0,
+        .output = sh->channels_first ? ws->out_tile : dst + c0,
+        .output_stride = sh->channels_first ? width : cm,
+        .t_begin = 0,
+        .t_end = 1,
+        .channels = width,
+        .weights = layer->weights + c0 / vlen * k * vlen,
+        .bias = layer->bias + c0,
+        .activation = sh->fused,
+    };
+    layer->kernels->conv_tile(&g, &tile);
+    if (sh->channels_first)
+      transpose_out(ch, ws->out_tile, c0, width, i, i + 1);
+  }
+  activate_rows(ch, i, i + 1);
+}
+
 /* Outputs [i0, i1). Returns true when it also wrote the new state (the tile
  * held all of E, as in one-step decoding). */
 static bool run_time_tile(const struct chunk *ch, size_t i0, size_t i1) {
@@ -358,6 +395,10 @@ static bool run_time_tile(const struct chunk *ch, size_t i0, size_t i1) {
     return false;
   }
   const bool whole = h > 0 && lo == 0 && hi == h + ch->steps && i1 == ch->count;
+  if (!whole && i1 - i0 == 1 && sh->span >= ROW_BUDGET) {
+    run_sparse_output(ch, i0, dst);
+    return false;
+  }
   for (size_t c0 = 0; c0 < cm; c0 += ws->width) {
     const size_t width = min_size(ws->width, cm - c0);
     gather_rows(ch, lo, hi, c0, width, ws->gathered);

@@ -287,6 +287,10 @@ static void test_wide_layers(test_rng *rng) {
       {37, 1, 4, 1, 19, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
       {37, 2, 3, 2, 17, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_TANH},
       {40, 1, 4, 1, 18, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SOFTMAX},
+      /* windows of 256 steps and more: only the taps' rows are gathered */
+      {60, 2, 3, 150, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
+      {20, 2, 5, 80, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_GLU},
+      {24, 1, 4, 100, 2, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_LINEAR},
   };
   for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
     problem pr = {.channels = wide[i].channels, .batch = wide[i].batch, .steps = 150};
