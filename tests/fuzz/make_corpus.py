@@ -10,7 +10,8 @@ near SIZE_MAX / n and around powers of two, whose products wrap.
     /usr/bin/python3 tests/fuzz/make_corpus.py
 
 It rewrites the seeds and keeps the files named bug_* (reproducers of bugs
-the fuzzer found) and found_* (inputs a fuzz run added worth keeping).
+the fuzzer found) and the directory found/ (inputs from long fuzz runs that
+reach code the seeds do not; see tests/fuzz/README.md).
 """
 import hashlib
 import os
@@ -281,6 +282,9 @@ def seeds():
     yield "stream_batch0_huge_push", seed(kernel_size=5, strides=3, padding=CAUSAL,
                                           stream={"batch": 0, "chunks": [m, m - 1, 7],
                                                   "phase": 2})
+    # H + steps wraps to 0 (K=2: H = 1, steps = SIZE_MAX) on a stream with nothing to do.
+    yield "stream_batch0_history_wrap", seed(kernel_size=2, padding=CAUSAL, channels=1,
+                                             stream={"batch": 0, "chunks": [m]})
     yield "stream_overflow_push", seed(padding=CAUSAL, channels=8,
                                        stream={"batch": 4, "chunks": [near_max_div(16, 1), 3]})
     yield "stream_decode", seed(kernel_size=4, padding=CAUSAL, multiplier=2, channels=20,
@@ -374,9 +378,10 @@ def seeds():
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     os.makedirs(out, exist_ok=True)
-    for name in os.listdir(out):  # reproducers of findings are kept
-        if not name.startswith(("bug_", "found_")):
-            os.remove(os.path.join(out, name))
+    for name in os.listdir(out):  # reproducers and found/ are kept
+        path = os.path.join(out, name)
+        if os.path.isfile(path) and not name.startswith(("bug_", "found_")):
+            os.remove(path)
     count = 0
     for name, data in seeds():
         with open(os.path.join(out, name), "wb") as f:
