@@ -138,10 +138,15 @@ static size_t output_floats(const struct stream_shape *sh, size_t count) {
 }
 
 /* Checks that batch x steps x C inputs and batch x count x C*M outputs have
- * byte counts that fit size_t (H + steps then fits too: H < SIZE_MAX / 4). */
+ * byte counts that fit size_t, and that H + steps does, whatever the batch
+ * (batch 0 bounds nothing). */
 static dwconv1d_status check_sizes(const struct stream_shape *sh, size_t batch, size_t steps,
                                    size_t count) {
   size_t in, out;
+  if (steps > SIZE_MAX / sizeof(float) - sh->history)
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
+                          "steps is too large for the stream's history: steps=%zu, history=%zu",
+                          steps, sh->history);
   if (!dwconv1d_mul_ok(steps, sh->channels, &in) || !dwconv1d_mul_ok(in, batch, &in) ||
       !dwconv1d_mul_ok(in, sizeof(float), &in) ||
       !dwconv1d_mul_ok(count, sh->out_channels, &out) || !dwconv1d_mul_ok(out, batch, &out) ||
