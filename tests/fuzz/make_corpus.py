@@ -9,9 +9,9 @@ near SIZE_MAX / n and around powers of two, whose products wrap.
 
     /usr/bin/python3 tests/fuzz/make_corpus.py
 
-It rewrites the seeds and keeps the files named bug_* (reproducers of bugs
-the fuzzer found) and the directory found/ (inputs from long fuzz runs that
-reach code the seeds do not; see tests/fuzz/README.md).
+It (re)writes its seeds and deletes nothing: the reproducers of bugs the
+fuzzer found (bug_*, and others the README names) and the directory found/
+(inputs from long fuzz runs that reach code the seeds do not) stay.
 """
 import hashlib
 import os
@@ -378,10 +378,6 @@ def seeds():
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     os.makedirs(out, exist_ok=True)
-    for name in os.listdir(out):  # reproducers and found/ are kept
-        path = os.path.join(out, name)
-        if os.path.isfile(path) and not name.startswith(("bug_", "found_")):
-            os.remove(path)
     count = 0
     for name, data in seeds():
         with open(os.path.join(out, name), "wb") as f:
