@@ -541,10 +541,10 @@ dwconv1d_status dwconv1d_layer_forward_parallel(const dwconv1d_layer *layer, siz
   struct forward_plan plan;
   if (layer == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "layer must not be NULL");
-  if (parallel_for == NULL)
-    threads = 1;
   if (threads == 0)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "threads must be >= 1, got 0");
+  if (parallel_for == NULL)
+    threads = 1;
   dwconv1d_status s = make_plan(layer, batch, steps, input, output, threads, &plan);
   if (s != DWCONV1D_OK || batch == 0)
     return s;
