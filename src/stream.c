@@ -170,30 +170,46 @@ static size_t tile_width(const struct stream_shape *sh, size_t rows) {
 
 /* Sizes the workspace of a push of `steps` steps that completes `count`
  * outputs (count >= 1), and points its pieces into `base` when given.
- * Returns the floats needed. */
-static size_t plan_workspace(const struct stream_shape *sh, size_t steps, size_t count,
-                             float *base, struct workspace *ws) {
+ * Returns the floats needed, or false when that count of bytes would not
+ * fit size_t (a window of ~2^60 steps can ask for that). */
+static bool plan_workspace(const struct stream_shape *sh, size_t steps, size_t count, float *base,
+                           struct workspace *ws, size_t *floats) {
   size_t tile = min_size(TIME_TILE, count);
   /* With large strides most of a tile's rows are never read: keep it short. */
   tile = sh->span >= ROW_BUDGET ? 1 : min_size(tile, 1 + (ROW_BUDGET - sh->span) / sh->stride);
   const size_t rows = min_size((tile - 1) * sh->stride + sh->span, sh->history + steps);
   const size_t width = tile_width(sh, rows);
   const size_t linear_rows = tile > DECODE_GROUP ? tile : DECODE_GROUP;
-  const size_t sizes[4] = {
-      rows * width,
-      sh->channels_first ? tile * width : 0,
-      sh->row_act == DWCONV1D_ACTIVATION_GLU ? linear_rows * sh->out_channels : 0,
-      sh->row_act == DWCONV1D_ACTIVATION_SPARSEMAX ? sh->out_channels : 0,
-  };
+  size_t sizes[4] = {0};
+  if (!dwconv1d_mul_ok(rows, width, &sizes[0]) ||
+      (sh->channels_first && !dwconv1d_mul_ok(tile, width, &sizes[1])) ||
+      (sh->row_act == DWCONV1D_ACTIVATION_GLU &&
+       !dwconv1d_mul_ok(linear_rows, sh->out_channels, &sizes[2])))
+    return false;
+  sizes[3] = sh->row_act == DWCONV1D_ACTIVATION_SPARSEMAX ? sh->out_channels : 0;
   float **pieces[4] = {&ws->gathered, &ws->out_tile, &ws->linear, &ws->row_work};
   size_t total = 0;
   for (int i = 0; i < 4; i++) {
+    if (sizes[i] > SIZE_MAX / sizeof(float) - DWCONV1D_MAX_VLEN - total)
+      return false;
     *pieces[i] = base != NULL && sizes[i] != 0 ? base + total : NULL;
     total += round_up(sizes[i], DWCONV1D_MAX_VLEN);
   }
   ws->time_tile = tile;
   ws->width = width;
-  return total;
+  *floats = total;
+  return true;
+}
+
+/* plan_workspace's float count, or a refusal when its bytes overflow size_t. */
+static dwconv1d_status size_workspace(const struct stream_shape *sh, size_t steps, size_t count,
+                                      struct workspace *ws, size_t *floats) {
+  if (!plan_workspace(sh, steps, count, NULL, ws, floats))
+    return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
+                          "workspace size overflows size_t: steps=%zu, state steps=%zu, "
+                          "channels=%zu",
+                          steps, sh->history, sh->channels);
+  return DWCONV1D_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -553,7 +569,10 @@ static void run_push(const struct push *p) {
  * completes `count` outputs; on failure the stream is unchanged. */
 static dwconv1d_status reserve_workspace(dwconv1d_stream *stream, size_t steps, size_t count,
                                          struct workspace *ws) {
-  const size_t floats = plan_workspace(&stream->shape, steps, count, NULL, ws);
+  size_t floats = 0;
+  dwconv1d_status s = size_workspace(&stream->shape, steps, count, ws, &floats);
+  if (s != DWCONV1D_OK)
+    return s;
   if (floats > stream->workspace_floats) {
     float *bigger = dwconv1d_alloc_floats(floats);
     if (bigger == NULL)
@@ -564,7 +583,7 @@ static dwconv1d_status reserve_workspace(dwconv1d_stream *stream, size_t steps, 
     stream->workspace = bigger;
     stream->workspace_floats = floats;
   }
-  plan_workspace(&stream->shape, steps, count, stream->workspace, ws);
+  plan_workspace(&stream->shape, steps, count, stream->workspace, ws, &floats);
   return DWCONV1D_OK;
 }
 
@@ -817,13 +836,15 @@ dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t ba
   /* Strides 1 and phase 0: every step completes one output. */
   _Alignas(64) float stack[STACK_FLOATS];
   struct workspace ws;
-  const size_t floats = plan_workspace(&sh, steps, steps, NULL, &ws);
+  size_t floats = 0;
+  if ((s = size_workspace(&sh, steps, steps, &ws, &floats)) != DWCONV1D_OK)
+    return s;
   float *heap = NULL;
   if (floats > STACK_FLOATS && (heap = dwconv1d_alloc_floats(floats)) == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_OUT_OF_MEMORY,
                           "out of memory for a %zu-byte pool-call workspace",
                           floats * sizeof(float));
-  plan_workspace(&sh, steps, steps, heap != NULL ? heap : stack, &ws);
+  plan_workspace(&sh, steps, steps, heap != NULL ? heap : stack, &ws, &floats);
   const struct push push = {.shape = &sh,
                             .ws = &ws,
                             .batch = batch,

@@ -706,6 +706,17 @@ static void test_refusals(void) {
   expect_refusal(dwconv1d_stream_set_phase(NULL, 0), "stream", "set_phase(NULL)");
   expect_refusal(dwconv1d_stream_set_phase(stream, 3), "phase", "set_phase(3 > max(2, 0))");
 
+  /* A window of ~2^60 steps: even an empty batch needs a workspace whose
+   * byte count does not fit size_t, so the stream is refused, not wrapped. */
+  dwconv1d_params huge = dwconv1d_params_default(2);
+  huge.padding = DWCONV1D_PADDING_CAUSAL;
+  huge.dilation_rate = SIZE_MAX >> 4;
+  dwconv1d_layer *wide = layer_with(huge, 1);
+  if (wide != NULL)
+    expect_refusal(dwconv1d_stream_create(wide, 0, out), "state steps",
+                   "create(batch 0, window of 2^60 steps)");
+  dwconv1d_layer_destroy(wide);
+
   /* A strides-2 stream one step in is mid-stride: its rows cannot restart alone. */
   check(dwconv1d_stream_push(stream2, 1, x, y, &n) == DWCONV1D_OK, "stream_push");
   expect_refusal(dwconv1d_stream_reset_sequence(stream2, 0), "phase",
