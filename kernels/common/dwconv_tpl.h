@@ -11,6 +11,7 @@
 #ifndef DWCONV1D_DWCONV_TPL_H
 #define DWCONV1D_DWCONV_TPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -38,6 +39,33 @@ static void interior_steps(const struct dwconv1d_geometry *g, size_t *lo, size_t
   *hi = g->in_steps + g->pad_left >= span ? (g->in_steps + g->pad_left - span) / g->stride + 1 : 0;
 }
 
+/* Out of line: the accumulators pass through memory only on this path. */
+static __attribute__((noinline)) void store_block_activated(float *y, size_t out_stride,
+                                                            const vfloat acc[UNROLL_T],
+                                                            size_t lanes,
+                                                            dwconv1d_activation act) {
+  for (size_t r = 0; r < UNROLL_T; r++)
+    store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
+}
+
+/* Adds the bias to UNROLL_T accumulators and stores them activated, one
+ * row per out_stride. Linear and ReLU stay inline: a call to activate()
+ * per row would also force the accumulators through memory. */
+static inline __attribute__((always_inline)) void
+store_block(float *y, size_t out_stride, vfloat acc[UNROLL_T], vfloat bias, size_t lanes,
+            dwconv1d_activation act) {
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vadd(acc[r], bias);
+  if (act == DWCONV1D_ACTIVATION_LINEAR)
+    for (size_t r = 0; r < UNROLL_T; r++)
+      store_lanes(y + r * out_stride, acc[r], lanes);
+  else if (act == DWCONV1D_ACTIVATION_RELU)
+    for (size_t r = 0; r < UNROLL_T; r++)
+      store_lanes(y + r * out_stride, vmax(vzero(), acc[r]), lanes);
+  else
+    store_block_activated(y, out_stride, acc, lanes, act);
+}
+
 /* UNROLL_T interior steps of one channel vector: each weight load feeds
  * UNROLL_T FMAs. `x` points at the first tap of step t. */
 static inline void conv_block_interior(const float *x, size_t row_step, size_t tap_step,
@@ -55,12 +83,7 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
     for (size_t r = 0; r < UNROLL_T; r++)
       acc[r] = vfmadd(load_lanes(xj + r * row_step, lanes), wj, acc[r]);
   } while (++j < kernel_size);
-  /* Bias first, for all steps: accumulators live across the activation
-   * calls otherwise, and compilers then spill them on every tap. */
-  for (size_t r = 0; r < UNROLL_T; r++)
-    acc[r] = vadd(acc[r], bias);
-  for (size_t r = 0; r < UNROLL_T; r++)
-    store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
+  store_block(y, out_stride, acc, bias, lanes, act);
 }
 
 #if VREGS >= 32 && UNROLL_T == 8
@@ -93,13 +116,80 @@ static inline void conv_block_window(const float *x, size_t row_stride, const fl
     for (size_t r = 0; r < 8; r++)
       acc[r] = vfmadd(vload(x + (j + r) * row_stride), wj, acc[r]);
   }
-  vfloat sum[8];
-  for (size_t r = 0; r < 8; r++)
-    sum[r] = vadd(acc[r], bias);
-  for (size_t r = 0; r < 8; r++)
-    vstore(y + r * out_stride, activate(sum[r], act));
+  store_block(y, out_stride, acc, bias, VLEN, act);
 }
 #endif
+
+/* A run of blocks, each UNROLL_T steps of one channel vector, all of whose
+ * taps fall inside the rows given: one after another along steps (the
+ * weights stay) or along channel vectors (the weights and bias move). */
+struct block_run {
+  const float *x;     /* first row of the first block */
+  size_t row_stride;  /* floats between input rows */
+  float *y;           /* first output of the first block */
+  size_t out_stride;  /* floats between output steps */
+  const float *w;     /* packed weights of the first block's vector */
+  const float *bias;  /* bias of the first block's vector */
+  size_t blocks;
+  size_t x_step, y_step, w_step, bias_step; /* floats from one block to the next */
+  size_t lanes;       /* of every block */
+  dwconv1d_activation act;
+};
+
+/* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
+ * weights in registers, and each input row of a block loaded once and fed
+ * to every (step, tap) that reads it. Row i serves step r at tap
+ * j = i - r * S; as i grows so does j, so each step still adds its taps in
+ * order 0 .. K-1. K and S must be constants: the loops then unroll and the
+ * register indices are fixed. */
+enum { SHORT_TAPS = 8 };
+
+static inline __attribute__((always_inline)) void
+conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
+  for (size_t b = 0; b < run->blocks; b++) {
+    const float *x = run->x + b * run->x_step, *w = run->w + b * run->w_step;
+    vfloat wv[SHORT_TAPS], acc[UNROLL_T];
+    for (size_t j = 0; j < k; j++)
+      wv[j] = vload(w + j * VLEN);
+    for (size_t r = 0; r < UNROLL_T; r++)
+      acc[r] = vzero();
+#pragma GCC unroll 32
+    for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
+      const vfloat xi = load_lanes(x + i * run->row_stride, lanes);
+#pragma GCC unroll 8
+      for (size_t j = 0; j < k; j++)
+        if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
+          acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
+    }
+    store_block(run->y + b * run->y_step, run->out_stride, acc,
+                vload(run->bias + b * run->bias_step), lanes, run->act);
+  }
+}
+
+#define SHORT_CASE(K, S)                                                                     \
+  case (K) * 2 + (S) - 1:                                                                    \
+    if (run->lanes == VLEN)                                                                  \
+      conv_run_short(run, K, S, VLEN);                                                       \
+    else                                                                                     \
+      conv_run_short(run, K, S, run->lanes);                                                 \
+    return;
+
+/* conv_run_short for a K of 1 .. SHORT_TAPS and a stride of 1 or 2. */
+static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) {
+  switch (k * 2 + s - 1) {
+    SHORT_CASE(1, 1) SHORT_CASE(2, 1) SHORT_CASE(3, 1) SHORT_CASE(4, 1)
+    SHORT_CASE(5, 1) SHORT_CASE(6, 1) SHORT_CASE(7, 1) SHORT_CASE(8, 1)
+    SHORT_CASE(1, 2) SHORT_CASE(2, 2) SHORT_CASE(3, 2) SHORT_CASE(4, 2)
+    SHORT_CASE(5, 2) SHORT_CASE(6, 2) SHORT_CASE(7, 2) SHORT_CASE(8, 2)
+  default:
+    break;
+  }
+}
+#undef SHORT_CASE
+
+static inline bool is_short(const struct dwconv1d_geometry *g) {
+  return g->kernel_size <= SHORT_TAPS && g->dilation == 1 && g->stride <= 2;
+}
 
 /* One output step whose taps may fall in the padding, where they read
  * zeros. One accumulator in a register: consecutive calls are independent,
@@ -119,55 +209,156 @@ static inline void conv_step_general(const struct dwconv1d_geometry *g,
   store_lanes(y, activate(vadd(acc, bias), tile->activation), lanes);
 }
 
-/* Output steps [t0, t1) of the channel vector starting at channel c. */
-static void conv_channel_vector(const struct dwconv1d_geometry *g,
-                                const struct dwconv1d_tile *tile, size_t c, size_t t0,
-                                size_t t1, size_t int_lo, size_t int_hi) {
-  const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
-  const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
-  const vfloat bias = vload(tile->bias + c);
-  const size_t row_step = g->stride * tile->input_stride;
-  const size_t tap_step = g->dilation * tile->input_stride;
-  const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
-  for (size_t t = t0; t < t1; t += UNROLL_T) {
-    const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
-    if (count < UNROLL_T || t < int_lo || t + UNROLL_T > int_hi) {
-      for (size_t r = 0; r < count; r++)
-        conv_step_general(g, tile, xin, t + r, c, w, bias, lanes);
-      continue;
-    }
-    const float *x =
-        xin + (t * g->stride - g->pad_left - tile->row_base) * tile->input_stride;
-    float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
+/* A run of whole interior blocks. */
+static void conv_interior_run(const struct dwconv1d_geometry *g, const struct block_run *run) {
+  if (is_short(g)) {
+    conv_run_short_any(run, g->kernel_size, g->stride);
+    return;
+  }
+  const size_t row_step = g->stride * run->row_stride, tap_step = g->dilation * run->row_stride;
+  for (size_t b = 0; b < run->blocks; b++) {
+    const float *x = run->x + b * run->x_step, *w = run->w + b * run->w_step;
+    float *y = run->y + b * run->y_step;
+    const vfloat bias = vload(run->bias + b * run->bias_step);
 #if VREGS >= 32 && UNROLL_T == 8
-    if (lanes == VLEN && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8)
-      conv_block_window(x, tile->input_stride, w, g->kernel_size, bias, y, tile->output_stride,
-                        tile->activation);
+    if (run->lanes == VLEN && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8)
+      conv_block_window(x, run->row_stride, w, g->kernel_size, bias, y, run->out_stride,
+                        run->act);
     else
 #endif
-    if (lanes == VLEN) /* a constant here lets the compiler drop the tail test */
-      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y,
-                          tile->output_stride, VLEN, tile->activation);
+    if (run->lanes == VLEN) /* a constant here lets the compiler drop the tail test */
+      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y, run->out_stride,
+                          VLEN, run->act);
     else
-      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y,
-                          tile->output_stride, lanes, tile->activation);
+      conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y, run->out_stride,
+                          run->lanes, run->act);
   }
 }
 
-/* Rows of many channels (a row per step, channel vectors side by side):
- * one block of steps at a time across every channel vector, so the few rows
- * a block reads stay in L1 however wide they are. Channel blocks (each
- * vector's rows contiguous, as gathered): all the tile's steps per channel
- * vector, so its rows and weights are fetched into L1 once. */
+/* Border blocks: the rows a block reads, padding zeros included, copied
+ * into a zeroed stack buffer so that the block kernels run on them as on
+ * interior rows (same taps, same order, same bits as conv_step_general).
+ * Blocks whose rows would not fit take conv_step_general step by step. */
+enum { BORDER_ROWS = 64 };
+
+/* Steps [t, t + count) (count <= UNROLL_T) whose taps may fall in the
+ * padding, or past the tile's rows for steps >= count. */
+static void conv_border_block(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                              const float *xin, size_t t, size_t count, size_t c, const float *w) {
+  const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
+  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
+  const size_t rows = (UNROLL_T - 1) * g->stride + span;
+  if (rows > BORDER_ROWS) {
+    for (size_t r = 0; r < count; r++)
+      conv_step_general(g, tile, xin, t + r, c, w, vload(tile->bias + c), lanes);
+    return;
+  }
+  _Alignas(64) float x[BORDER_ROWS * VLEN], y[UNROLL_T * VLEN];
+  const size_t first = t * g->stride, used = (count - 1) * g->stride + span;
+  for (size_t i = 0; i < rows; i++) { /* padded row first + i = input step first + i - pad_left */
+    const size_t row = first + i;
+    vfloat v = vzero();
+    if (i < used && row >= g->pad_left && row - g->pad_left < g->in_steps)
+      v = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
+    vstore(x + i * VLEN, v);
+  }
+  const struct block_run run = {.x = x, .row_stride = VLEN, .y = y, .out_stride = VLEN,
+                                .w = w, .bias = tile->bias + c, .blocks = 1, .lanes = VLEN,
+                                .act = tile->activation};
+  conv_interior_run(g, &run);
+  float *out = tile->output + (t - tile->t_begin) * tile->output_stride + c;
+  for (size_t r = 0; r < count; r++)
+    store_lanes(out + r * tile->output_stride, vload(y + r * VLEN), lanes);
+}
+
+/* The first input row of step t's block. */
+static inline const float *block_input(const struct dwconv1d_geometry *g,
+                                       const struct dwconv1d_tile *tile, const float *xin,
+                                       size_t t) {
+  return xin + (t * g->stride - g->pad_left - tile->row_base) * tile->input_stride;
+}
+
+/* Output steps [t0, t1) of the channel vector starting at channel c:
+ * border blocks where taps may fall in the padding, one run of interior
+ * blocks between. */
+static void conv_channel_vector(const struct dwconv1d_geometry *g,
+                                const struct dwconv1d_tile *tile, size_t c, size_t t0,
+                                size_t t1, size_t int_lo, size_t int_hi) {
+  const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
+  const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
+  const size_t run_end = t1 < int_hi ? t1 : int_hi;
+  for (size_t t = t0; t < t1;) {
+    if (t < int_lo || t + UNROLL_T > run_end) {
+      const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
+      conv_border_block(g, tile, xin, t, count, c, w);
+      t += count;
+      continue;
+    }
+    const struct block_run run = {
+        .x = block_input(g, tile, xin, t),
+        .row_stride = tile->input_stride,
+        .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
+        .out_stride = tile->output_stride,
+        .w = w,
+        .bias = tile->bias + c,
+        .blocks = (run_end - t) / UNROLL_T,
+        .x_step = UNROLL_T * g->stride * tile->input_stride,
+        .y_step = UNROLL_T * tile->output_stride,
+        .lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN,
+        .act = tile->activation,
+    };
+    conv_interior_run(g, &run);
+    t += run.blocks * UNROLL_T;
+  }
+}
+
+/* Rows of many channels (a row per step, channel vectors side by side): a
+ * block of steps at a time, across every channel vector, so the rows come
+ * from memory once and in order; an interior block's whole vectors go as
+ * one run. */
+static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                           size_t int_lo, size_t int_hi) {
+  const size_t whole = tile->channels / VLEN * VLEN;
+  for (size_t t = tile->t_begin; t < tile->t_end; t += UNROLL_T) {
+    const size_t t1 = tile->t_end - t < UNROLL_T ? tile->t_end : t + UNROLL_T;
+    if (t < int_lo || t + UNROLL_T > int_hi || t1 - t < UNROLL_T || whole == 0) {
+      for (size_t c = 0; c < tile->channels; c += VLEN)
+        conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
+      continue;
+    }
+    const struct block_run run = {
+        .x = block_input(g, tile, tile->input, t),
+        .row_stride = tile->input_stride,
+        .y = tile->output + (t - tile->t_begin) * tile->output_stride,
+        .out_stride = tile->output_stride,
+        .w = tile->weights,
+        .bias = tile->bias,
+        .blocks = whole / VLEN,
+        .x_step = VLEN,
+        .y_step = VLEN,
+        .w_step = g->kernel_size * VLEN,
+        .bias_step = VLEN,
+        .lanes = VLEN,
+        .act = tile->activation,
+    };
+    conv_interior_run(g, &run);
+    if (whole < tile->channels)
+      conv_channel_vector(g, tile, whole, t, t1, int_lo, int_hi);
+  }
+}
+
+/* Channel blocks (each vector's rows contiguous, as gathered): all the
+ * tile's steps per channel vector, so its rows and weights are fetched into
+ * L1 once. */
 static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
-  const size_t strip = tile->channel_stride == VLEN ? UNROLL_T : tile->t_end - tile->t_begin;
   size_t int_lo, int_hi;
   interior_steps(g, &int_lo, &int_hi);
-  for (size_t t0 = tile->t_begin; t0 < tile->t_end; t0 += strip) {
-    const size_t t1 = tile->t_end - t0 < strip ? tile->t_end : t0 + strip;
-    for (size_t c = 0; c < tile->channels; c += VLEN)
-      conv_channel_vector(g, tile, c, t0, t1, int_lo, int_hi);
+  if (tile->channel_stride == VLEN) {
+    conv_tile_rows(g, tile, int_lo, int_hi);
+    return;
   }
+  for (size_t c = 0; c < tile->channels; c += VLEN)
+    conv_channel_vector(g, tile, c, tile->t_begin, tile->t_end, int_lo, int_hi);
 }
 
 /* ---- channels_first, stride 1: vectors along steps ---- */
