@@ -48,22 +48,50 @@ static __attribute__((noinline)) void store_block_activated(float *y, size_t out
     store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
 }
 
-/* Adds the bias to UNROLL_T accumulators and stores them activated, one
- * row per out_stride. Linear and ReLU stay inline: a call to activate()
- * per row would also force the accumulators through memory. */
+/* Stores UNROLL_T sums activated, one per out_stride. Linear and ReLU stay
+ * inline: a call to activate() per row would also force the sums through
+ * memory. */
+static inline __attribute__((always_inline)) void
+store_rows(float *y, size_t out_stride, const vfloat sum[UNROLL_T], size_t lanes,
+           dwconv1d_activation act) {
+  if (act == DWCONV1D_ACTIVATION_LINEAR)
+    for (size_t r = 0; r < UNROLL_T; r++)
+      store_lanes(y + r * out_stride, sum[r], lanes);
+  else if (act == DWCONV1D_ACTIVATION_RELU)
+    for (size_t r = 0; r < UNROLL_T; r++)
+      store_lanes(y + r * out_stride, vmax(vzero(), sum[r]), lanes);
+  else
+    store_block_activated(y, out_stride, sum, lanes, act);
+}
+
+/* Adds the bias to UNROLL_T accumulators of one channel vector and stores
+ * them (see store_rows). */
 static inline __attribute__((always_inline)) void
 store_block(float *y, size_t out_stride, vfloat acc[UNROLL_T], vfloat bias, size_t lanes,
             dwconv1d_activation act) {
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vadd(acc[r], bias);
-  if (act == DWCONV1D_ACTIVATION_LINEAR)
-    for (size_t r = 0; r < UNROLL_T; r++)
-      store_lanes(y + r * out_stride, acc[r], lanes);
-  else if (act == DWCONV1D_ACTIVATION_RELU)
-    for (size_t r = 0; r < UNROLL_T; r++)
-      store_lanes(y + r * out_stride, vmax(vzero(), acc[r]), lanes);
-  else
-    store_block_activated(y, out_stride, acc, lanes, act);
+  store_rows(y, out_stride, acc, lanes, act);
+}
+
+/* One interior step of UNROLL_T whole channel vectors side by side (rows of
+ * channels): their taps in order, the vectors' chains independent. For
+ * steps outside any block of UNROLL_T steps, such as a decoding step. */
+static void conv_step_vectors(const float *x, size_t tap_stride, const float *w,
+                              size_t kernel_size, const float *bias, float *y,
+                              dwconv1d_activation act) {
+  vfloat acc[UNROLL_T];
+  for (size_t v = 0; v < UNROLL_T; v++)
+    acc[v] = vzero();
+  size_t j = 0;
+  do { /* kernel_size >= 1 (see conv_block_interior) */
+    for (size_t v = 0; v < UNROLL_T; v++)
+      acc[v] = vfmadd(vload(x + j * tap_stride + v * VLEN),
+                      vload(w + (v * kernel_size + j) * VLEN), acc[v]);
+  } while (++j < kernel_size);
+  for (size_t v = 0; v < UNROLL_T; v++)
+    acc[v] = vadd(acc[v], vload(bias + v * VLEN));
+  store_rows(y, VLEN, acc, VLEN, act);
 }
 
 /* UNROLL_T interior steps of one channel vector: each weight load feeds
@@ -241,24 +269,18 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
  * Blocks whose rows would not fit take conv_step_general step by step. */
 enum { BORDER_ROWS = 64 };
 
-/* Steps [t, t + count) (count <= UNROLL_T) whose taps may fall in the
- * padding, or past the tile's rows for steps >= count. */
+/* Steps [t, t + UNROLL_T) of the channel vector at c, some of whose taps
+ * fall in the padding; the caller checks that their rows fit BORDER_ROWS. */
 static void conv_border_block(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
-                              const float *xin, size_t t, size_t count, size_t c, const float *w) {
+                              const float *xin, size_t t, size_t c, const float *w) {
   const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
-  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
-  const size_t rows = (UNROLL_T - 1) * g->stride + span;
-  if (rows > BORDER_ROWS) {
-    for (size_t r = 0; r < count; r++)
-      conv_step_general(g, tile, xin, t + r, c, w, vload(tile->bias + c), lanes);
-    return;
-  }
+  const size_t rows = (UNROLL_T - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
   _Alignas(64) float x[BORDER_ROWS * VLEN], y[UNROLL_T * VLEN];
-  const size_t first = t * g->stride, used = (count - 1) * g->stride + span;
+  const size_t first = t * g->stride;
   for (size_t i = 0; i < rows; i++) { /* padded row first + i = input step first + i - pad_left */
     const size_t row = first + i;
     vfloat v = vzero();
-    if (i < used && row >= g->pad_left && row - g->pad_left < g->in_steps)
+    if (row >= g->pad_left && row - g->pad_left < g->in_steps)
       v = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
     vstore(x + i * VLEN, v);
   }
@@ -267,7 +289,7 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
                                 .act = tile->activation};
   conv_interior_run(g, &run);
   float *out = tile->output + (t - tile->t_begin) * tile->output_stride + c;
-  for (size_t r = 0; r < count; r++)
+  for (size_t r = 0; r < UNROLL_T; r++)
     store_lanes(out + r * tile->output_stride, vload(y + r * VLEN), lanes);
 }
 
@@ -287,10 +309,18 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
   const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
   const size_t run_end = t1 < int_hi ? t1 : int_hi;
+  const size_t border_rows = (UNROLL_T - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
   for (size_t t = t0; t < t1;) {
     if (t < int_lo || t + UNROLL_T > run_end) {
       const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
-      conv_border_block(g, tile, xin, t, count, c, w);
+      /* A short block (a decoding step, a tile's last steps) is cheaper
+       * step by step than as a whole block with its activation. */
+      if (count == UNROLL_T && border_rows <= BORDER_ROWS)
+        conv_border_block(g, tile, xin, t, c, w);
+      else
+        for (size_t r = 0; r < count; r++)
+          conv_step_general(g, tile, xin, t + r, c, w, vload(tile->bias + c),
+                            tile->channels - c < VLEN ? tile->channels - c : VLEN);
       t += count;
       continue;
     }
@@ -312,38 +342,81 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   }
 }
 
+/* One interior block of steps t, t + phases, ... (UNROLL_T of them) of
+ * every channel vector of a rows-of-channels tile: the whole vectors as
+ * one run, then the tail vector. With dilation d, steps d apart read rows
+ * d apart, so a block of them is a dilation-1 block over every d-th row
+ * (`inner` is the geometry with dilation 1, `phases` = d). */
+static void conv_rows_block(const struct dwconv1d_geometry *inner,
+                            const struct dwconv1d_tile *tile, size_t t, size_t phases) {
+  const size_t whole = tile->channels / VLEN * VLEN;
+  struct block_run run = {
+      .x = block_input(inner, tile, tile->input, t),
+      .row_stride = phases * tile->input_stride,
+      .y = tile->output + (t - tile->t_begin) * tile->output_stride,
+      .out_stride = phases * tile->output_stride,
+      .w = tile->weights,
+      .bias = tile->bias,
+      .blocks = whole / VLEN,
+      .x_step = VLEN,
+      .y_step = VLEN,
+      .w_step = inner->kernel_size * VLEN,
+      .bias_step = VLEN,
+      .lanes = VLEN,
+      .act = tile->activation,
+  };
+  if (run.blocks > 0)
+    conv_interior_run(inner, &run);
+  if (whole < tile->channels) {
+    run.x += whole, run.y += whole, run.bias += whole;
+    run.w += whole / VLEN * inner->kernel_size * VLEN;
+    run.blocks = 1;
+    run.lanes = tile->channels - whole;
+    conv_interior_run(inner, &run);
+  }
+}
+
+/* Interior step t of every channel vector of a rows-of-channels tile. */
+static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                             size_t t) {
+  const float *x = block_input(g, tile, tile->input, t);
+  float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+  size_t c = 0;
+  for (; c + UNROLL_T * VLEN <= tile->channels; c += UNROLL_T * VLEN)
+    conv_step_vectors(x + c, g->dilation * tile->input_stride,
+                      tile->weights + c * g->kernel_size, g->kernel_size, tile->bias + c, y + c,
+                      tile->activation);
+  for (; c < tile->channels; c += VLEN)
+    conv_step_general(g, tile, tile->input + c, t, c, tile->weights + c * g->kernel_size,
+                      vload(tile->bias + c),
+                      tile->channels - c < VLEN ? tile->channels - c : VLEN);
+}
+
 /* Rows of many channels (a row per step, channel vectors side by side): a
- * block of steps at a time, across every channel vector, so the rows come
- * from memory once and in order; an interior block's whole vectors go as
- * one run. */
+ * group of steps at a time, across every channel vector, so the rows come
+ * from memory once and in order. A short dilated kernel's group is d
+ * interleaved blocks (see conv_rows_block); borders go vector by vector. */
 static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                            size_t int_lo, size_t int_hi) {
-  const size_t whole = tile->channels / VLEN * VLEN;
-  for (size_t t = tile->t_begin; t < tile->t_end; t += UNROLL_T) {
-    const size_t t1 = tile->t_end - t < UNROLL_T ? tile->t_end : t + UNROLL_T;
-    if (t < int_lo || t + UNROLL_T > int_hi || t1 - t < UNROLL_T || whole == 0) {
-      for (size_t c = 0; c < tile->channels; c += VLEN)
-        conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
+  const bool phased = g->dilation > 1 && g->stride == 1 && g->kernel_size <= SHORT_TAPS;
+  const size_t phases = phased ? g->dilation : 1, group = UNROLL_T * phases;
+  struct dwconv1d_geometry inner = *g;
+  inner.dilation = phased ? 1 : g->dilation;
+  for (size_t t = tile->t_begin; t < tile->t_end;) {
+    if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
+      for (size_t p = 0; p < phases; p++)
+        conv_rows_block(&inner, tile, t + p, phases);
+      t += group;
       continue;
     }
-    const struct block_run run = {
-        .x = block_input(g, tile, tile->input, t),
-        .row_stride = tile->input_stride,
-        .y = tile->output + (t - tile->t_begin) * tile->output_stride,
-        .out_stride = tile->output_stride,
-        .w = tile->weights,
-        .bias = tile->bias,
-        .blocks = whole / VLEN,
-        .x_step = VLEN,
-        .y_step = VLEN,
-        .w_step = g->kernel_size * VLEN,
-        .bias_step = VLEN,
-        .lanes = VLEN,
-        .act = tile->activation,
-    };
-    conv_interior_run(g, &run);
-    if (whole < tile->channels)
-      conv_channel_vector(g, tile, whole, t, t1, int_lo, int_hi);
+    const size_t t1 = tile->t_end - t < UNROLL_T ? tile->t_end : t + UNROLL_T;
+    if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
+      for (; t < t1; t++)
+        conv_step_across(g, tile, t);
+    else
+      for (size_t c = 0; c < tile->channels; c += VLEN)
+        conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
+    t = t1;
   }
 }
 
