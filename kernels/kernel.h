@@ -38,7 +38,7 @@ struct dwconv1d_tile {
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
 };
 
-/* channels_first with stride 1: output steps [t_begin, t_end) of output
+/* channels_first with stride 1 or 2: output steps [t_begin, t_end) of output
  * channels [c_begin, c_end) of one batch element, vectorised along steps.
  * Output channel oc reads input row oc / M. */
 struct dwconv1d_rows {

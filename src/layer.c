@@ -138,7 +138,7 @@ struct forward_plan {
   size_t batch, steps, out_steps;
   size_t in_per_batch, out_per_batch; /* floats per batch element */
   bool gather;                        /* input goes through the workspace */
-  bool by_rows;                       /* channels_first, stride 1: along rows */
+  bool by_rows;                       /* channels_first, stride 1 or 2: along rows */
   bool pad_in_workspace;              /* gathered tiles hold the padding's zeros */
   bool channels_first;
   dwconv1d_activation fused; /* the activation the kernels apply */
@@ -218,7 +218,7 @@ static void conv_direct(const struct forward_plan *plan, const float *x, size_t 
   }
 }
 
-/* channels_first with stride 1: the kernels run along each channel's row. */
+/* channels_first with stride 1 or 2: the kernels run along each channel's row. */
 static void conv_by_rows(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
                          size_t c0, size_t c1, struct destination dst) {
   const struct dwconv1d_rows rows = {
@@ -459,7 +459,7 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   /* Long kernels read many rows per output: gather them into channel blocks
    * (for channels_first, a transpose whose cost the long kernel hides). */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
-  plan->by_rows = plan->channels_first && p->strides == 1 && p->kernel_size < GATHER_TAPS;
+  plan->by_rows = plan->channels_first && p->strides <= 2 && p->kernel_size < GATHER_TAPS;
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
                                     p->kernel_size >= GATHER_TAPS);
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;

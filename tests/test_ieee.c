@@ -349,6 +349,11 @@ static const guard_shape guard_shapes[] = {
     {1, 23, 19, 2, 1, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_SPARSEMAX},
     {3, 48, 5, 3, 1, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LOG_SOFTMAX},
     {1, 9, 300, 63, 1, 1, 4, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_MISH},
+    /* Strides 2, 256 outputs (whole blocks on every path): channels_first
+     * loads pairs of vectors, reaching one float past a block's last tap,
+     * which here is the input's last float (515) or would lie past it (514). */
+    {1, 3, 515, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
+    {1, 3, 514, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
 };
 
 static void run_guarded(const guard_shape *gs, dwconv1d_data_format format,

@@ -99,4 +99,10 @@ static inline vfloat vpermute(vfloat table, vindex idx) {
   return _mm256_permutevar8x32_ps(table, idx);
 }
 
+/* Lanes 0, 2, 4, ... of a then of b: every other step of two vectors. */
+static inline vfloat veven(vfloat a, vfloat b) {
+  const __m256 pairs = _mm256_shuffle_ps(a, b, 0x88); /* a0 a2 b0 b2 | a4 a6 b4 b6 */
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), 0xD8));
+}
+
 #endif

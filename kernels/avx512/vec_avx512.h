@@ -92,4 +92,10 @@ static inline vindex vindex_expand(size_t skip, size_t m) {
 }
 static inline vfloat vpermute(vfloat table, vindex idx) { return _mm512_permutexvar_ps(idx, table); }
 
+/* Lanes 0, 2, 4, ... of a then of b: every other step of two vectors. */
+static inline vfloat veven(vfloat a, vfloat b) {
+  return _mm512_permutex2var_ps(
+      a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
+}
+
 #endif

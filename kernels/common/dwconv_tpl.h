@@ -434,7 +434,7 @@ static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_t
     conv_channel_vector(g, tile, c, tile->t_begin, tile->t_end, int_lo, int_hi);
 }
 
-/* ---- channels_first, stride 1: vectors along steps ---- */
+/* ---- channels_first, stride 1 or 2: vectors along steps ---- */
 
 /* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere; only border
  * vectors take this path. */
@@ -445,10 +445,26 @@ static inline vfloat load_lane_range(const float *p, size_t lo, size_t hi) {
   return vload(tmp);
 }
 
+/* VLEN steps from p[0], `stride` (1 or 2) floats apart. With stride 2 the
+ * second load reaches p[2 * VLEN - 1], one float past the last step. */
+static inline vfloat load_steps(const float *p, size_t stride) {
+  return stride == 1 ? vload(p) : veven(vload(p), vload(p + VLEN));
+}
+
 /* The input of `lanes` steps from t at tap j: lanes whose step falls in
  * the padding read zeros. */
 static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const float *x, size_t t,
                                    size_t j, size_t lanes) {
+  if (g->stride != 1) { /* stride 2: lane l reads first + 2l - pad_left */
+    const size_t first = t * 2 + j * g->dilation;
+    float tmp[2 * VLEN] = {0}; /* floats first .. first + 2 * lanes - 2, zeros outside the input */
+    const size_t lo = first < g->pad_left ? g->pad_left - first : 0;
+    size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
+    hi = hi < 2 * lanes - 1 ? hi : 2 * lanes - 1;
+    if (lo < hi)
+      memcpy(tmp + lo, x + (first + lo - g->pad_left), (hi - lo) * sizeof(float));
+    return load_steps(tmp, 2);
+  }
   const size_t first = t + j * g->dilation; /* lane l reads first + l - pad_left */
   size_t lo = first < g->pad_left ? g->pad_left - first : 0;
   size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
@@ -460,19 +476,24 @@ static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const floa
 }
 
 /* Up to VLEN steps from t (`lanes` of them), any of whose taps may fall in
- * the padding; one accumulator, as in conv_step_general. */
-static void rows_vector_general(const struct dwconv1d_geometry *g, const float *x, const float *w,
-                                float bias, size_t t, size_t lanes, float *y,
+ * the padding unless `inside`; one accumulator, as in conv_step_general. */
+static void rows_vector_general(const struct dwconv1d_geometry *g, bool inside, const float *x,
+                                const float *w, float bias, size_t t, size_t lanes, float *y,
                                 dwconv1d_activation act) {
   vfloat acc = vzero();
-  for (size_t j = 0; j < g->kernel_size; j++)
-    acc = vfmadd(rows_load_tap(g, x, t, j, lanes), vset1(w[j * VLEN]), acc);
+  for (size_t j = 0; j < g->kernel_size; j++) {
+    const vfloat xj = inside ? load_steps(x + t * g->stride + j * g->dilation - g->pad_left,
+                                          g->stride)
+                             : rows_load_tap(g, x, t, j, lanes);
+    acc = vfmadd(xj, vset1(w[j * VLEN]), acc);
+  }
   store_lanes(y, activate(vadd(acc, vset1(bias)), act), lanes);
 }
 
-/* UNROLL_T vectors of steps from t, all taps inside the input. */
-static inline void rows_block_interior(const float *x, size_t dilation, const float *w,
-                                       size_t kernel_size, float bias, float *y,
+/* UNROLL_T vectors of steps from t, all taps inside the input. `x` is the
+ * input of step t's tap 0. */
+static inline void rows_block_interior(const float *x, size_t stride, size_t dilation,
+                                       const float *w, size_t kernel_size, float bias, float *y,
                                        dwconv1d_activation act) {
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
@@ -482,39 +503,47 @@ static inline void rows_block_interior(const float *x, size_t dilation, const fl
     const vfloat wj = vset1(w[j * VLEN]);
     const float *xj = x + j * dilation;
     for (size_t r = 0; r < UNROLL_T; r++)
-      acc[r] = vfmadd(vload(xj + r * VLEN), wj, acc[r]);
+      acc[r] = vfmadd(load_steps(xj + r * VLEN * stride, stride), wj, acc[r]);
   } while (++j < kernel_size);
-  vfloat sum[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    sum[r] = vadd(acc[r], vset1(bias));
-  for (size_t r = 0; r < UNROLL_T; r++)
-    vstore(y + r * VLEN, activate(sum[r], act));
+  store_block(y, VLEN, acc, vset1(bias), VLEN, act);
 }
 
 /* One output channel's steps [t0, t1): whole blocks where every tap of
- * every lane is inside the input, general blocks elsewhere. */
-static void rows_one_channel(const struct dwconv1d_geometry *g, const float *x, const float *w,
-                             float bias, size_t t0, size_t t1, float *y,
-                             dwconv1d_activation act) {
-  size_t int_lo, int_hi;
-  interior_steps(g, &int_lo, &int_hi); /* stride 1: step t reads t - pad_left + j*d */
+ * every lane is inside the input (and, for stride 2, the float after the
+ * last tap too), general vectors elsewhere. */
+static void rows_one_channel(const struct dwconv1d_geometry *g, size_t int_lo, size_t int_hi,
+                             const float *x, const float *w, float bias, size_t t0, size_t t1,
+                             float *y, dwconv1d_activation act) {
   for (size_t t = t0; t < t1; t += UNROLL_T * VLEN) {
-    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1)
-      rows_block_interior(x + (t - g->pad_left), g->dilation, w, g->kernel_size, bias, y + (t - t0),
-                          act);
-    else
-      for (size_t tv = t; tv < t1 && tv < t + UNROLL_T * VLEN; tv += VLEN)
-        rows_vector_general(g, x, w, bias, tv, t1 - tv < VLEN ? t1 - tv : VLEN, y + (tv - t0),
-                            act);
+    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1) {
+      const float *xt = x + (t * g->stride - g->pad_left);
+      if (g->stride == 1) /* constants let the compiler drop the other case */
+        rows_block_interior(xt, 1, g->dilation, w, g->kernel_size, bias, y + (t - t0), act);
+      else
+        rows_block_interior(xt, 2, g->dilation, w, g->kernel_size, bias, y + (t - t0), act);
+    } else {
+      for (size_t tv = t; tv < t1 && tv < t + UNROLL_T * VLEN; tv += VLEN) {
+        const size_t lanes = t1 - tv < VLEN ? t1 - tv : VLEN;
+        const bool inside = lanes == VLEN && tv >= int_lo && tv + VLEN <= int_hi;
+        rows_vector_general(g, inside, x, w, bias, tv, lanes, y + (tv - t0), act);
+      }
+    }
   }
 }
 
 static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r) {
+  /* Stride 2 loads one float past a block's last tap: count it as a tap. */
+  struct dwconv1d_geometry reach = *g;
+  if (g->stride != 1)
+    reach.in_steps = g->in_steps > 0 ? g->in_steps - 1 : 0;
+  size_t int_lo, int_hi;
+  interior_steps(&reach, &int_lo, &int_hi);
   for (size_t oc = r->c_begin; oc < r->c_end; oc++) {
     const float *x = r->input + (oc / r->depth_multiplier) * g->in_steps;
     const float *w = r->weights + (oc / VLEN) * g->kernel_size * VLEN + oc % VLEN;
     float *y = r->output + (oc - r->c_begin) * r->output_stride;
-    rows_one_channel(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
+    rows_one_channel(g, int_lo, int_hi, x, w, r->bias[oc], r->t_begin, r->t_end, y,
+                     r->activation);
   }
 }
 

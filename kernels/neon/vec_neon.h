@@ -102,4 +102,7 @@ static inline vfloat vpermute(vfloat table, vindex idx) {
   return vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(table), idx));
 }
 
+/* Lanes 0, 2, ... of a then of b: every other step of two vectors. */
+static inline vfloat veven(vfloat a, vfloat b) { return vuzp1q_f32(a, b); }
+
 #endif

@@ -60,4 +60,7 @@ typedef int vindex;
 static inline vindex vindex_expand(size_t skip, size_t m) { (void)skip, (void)m; return 0; }
 static inline vfloat vpermute(vfloat table, vindex idx) { (void)idx; return table; }
 
+/* Lane 0 of a then of b, as far as one lane goes: a. */
+static inline vfloat veven(vfloat a, vfloat b) { (void)b; return a; }
+
 #endif

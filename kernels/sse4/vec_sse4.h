@@ -98,4 +98,7 @@ static inline vfloat vpermute(vfloat table, vindex idx) {
   return _mm_castsi128_ps(_mm_shuffle_epi8(_mm_castps_si128(table), idx));
 }
 
+/* Lanes 0, 2, ... of a then of b: every other step of two vectors. */
+static inline vfloat veven(vfloat a, vfloat b) { return _mm_shuffle_ps(a, b, 0x88); }
+
 #endif
