@@ -311,6 +311,8 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const size_t run_end = t1 < int_hi ? t1 : int_hi;
   const size_t border_rows = (UNROLL_T - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
   for (size_t t = t0; t < t1;) {
+    if (t1 - t < UNROLL_T && t1 - t0 >= UNROLL_T)
+      t = t1 - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
     if (t < int_lo || t + UNROLL_T > run_end) {
       const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
       /* A short block (a decoding step, a tile's last steps) is cheaper
@@ -409,8 +411,12 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       t += group;
       continue;
     }
+    if (tile->t_end - t < UNROLL_T && tile->t_end - tile->t_begin >= UNROLL_T)
+      t = tile->t_end - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
     const size_t t1 = tile->t_end - t < UNROLL_T ? tile->t_end : t + UNROLL_T;
-    if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
+    if (t >= int_lo && t1 <= int_hi && t1 - t == UNROLL_T)
+      conv_rows_block(g, tile, t, 1);
+    else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
       for (; t < t1; t++)
         conv_step_across(g, tile, t);
     else
@@ -510,24 +516,30 @@ static inline void rows_block_interior(const float *x, size_t stride, size_t dil
 
 /* One output channel's steps [t0, t1): whole blocks where every tap of
  * every lane is inside the input (and, for stride 2, the float after the
- * last tap too), general vectors elsewhere. */
+ * last tap too), the last of them overlapping the one before if need be
+ * (same bits); vector by vector elsewhere. */
 static void rows_one_channel(const struct dwconv1d_geometry *g, size_t int_lo, size_t int_hi,
                              const float *x, const float *w, float bias, size_t t0, size_t t1,
                              float *y, dwconv1d_activation act) {
-  for (size_t t = t0; t < t1; t += UNROLL_T * VLEN) {
-    if (t >= int_lo && t + UNROLL_T * VLEN <= int_hi && t + UNROLL_T * VLEN <= t1) {
-      const float *xt = x + (t * g->stride - g->pad_left);
+  const size_t block = UNROLL_T * VLEN, end = t1 < int_hi ? t1 : int_hi;
+  const size_t first_ok = t0 > int_lo ? t0 : int_lo; /* earliest start of a whole block */
+  for (size_t t = t0; t < t1;) {
+    size_t start = t;
+    if (t >= int_lo && t < end && t + block > end && end >= first_ok + block)
+      start = end - block;
+    if (start >= int_lo && start + block <= end) {
+      const float *xt = x + (start * g->stride - g->pad_left);
       if (g->stride == 1) /* constants let the compiler drop the other case */
-        rows_block_interior(xt, 1, g->dilation, w, g->kernel_size, bias, y + (t - t0), act);
+        rows_block_interior(xt, 1, g->dilation, w, g->kernel_size, bias, y + (start - t0), act);
       else
-        rows_block_interior(xt, 2, g->dilation, w, g->kernel_size, bias, y + (t - t0), act);
-    } else {
-      for (size_t tv = t; tv < t1 && tv < t + UNROLL_T * VLEN; tv += VLEN) {
-        const size_t lanes = t1 - tv < VLEN ? t1 - tv : VLEN;
-        const bool inside = lanes == VLEN && tv >= int_lo && tv + VLEN <= int_hi;
-        rows_vector_general(g, inside, x, w, bias, tv, lanes, y + (tv - t0), act);
-      }
+        rows_block_interior(xt, 2, g->dilation, w, g->kernel_size, bias, y + (start - t0), act);
+      t = start + block;
+      continue;
     }
+    const size_t lanes = t1 - t < VLEN ? t1 - t : VLEN;
+    const bool inside = lanes == VLEN && t >= int_lo && t + VLEN <= int_hi;
+    rows_vector_general(g, inside, x, w, bias, t, lanes, y + (t - t0), act);
+    t += lanes;
   }
 }
 
