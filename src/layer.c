@@ -18,6 +18,10 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
  * neighbouring tiles both gather stay a small part of each. */
 enum { GATHER_TIME_TILE = 256 };
 
+/* Short windows re-gather few rows per tile: shorter tiles, whose
+ * expanded rows stay in L1 while the kernels read them. */
+enum { SHORT_SPAN = 16, SHORT_GATHER_TIME_TILE = 64 };
+
 /* From this many taps on, channels_last input is gathered into channel
  * blocks (see gather_rows): the copy is cheap beside the taps' FMAs. */
 enum { GATHER_TAPS = 16 };
@@ -25,6 +29,9 @@ enum { GATHER_TAPS = 16 };
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
 enum { MAX_PADDED_SPAN = 1024 };
+
+/* Rows a channels_last gather copies across all of a tile's blocks at once. */
+enum { GATHER_ROW_CHUNK = 16 };
 
 float *dwconv1d_alloc_floats(size_t count) {
   size_t bytes;
@@ -124,7 +131,7 @@ void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_params *p, si
 /* A task's workspace pieces, each NULL when the layout does not need it. */
 struct workspace {
   float *gathered; /* rows x CHANNEL_TILE, channels-last, expanded by M */
-  float *out_tile; /* GATHER_TIME_TILE x CHANNEL_TILE, channels_first results */
+  float *out_tile; /* gather_steps x CHANNEL_TILE, channels_first results */
   float *linear;   /* the task's whole range before glu */
   float *row_work; /* one last-axis row for sparsemax */
 };
@@ -141,6 +148,7 @@ struct forward_plan {
   bool by_rows;                       /* channels_first, stride 1 or 2: along rows */
   bool pad_in_workspace;              /* gathered tiles hold the padding's zeros */
   bool channels_first;
+  size_t gather_steps; /* output steps per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
   size_t batch_per_task, time_per_task, channels_per_task;
   size_t batch_tasks, time_tasks, channel_tasks;
@@ -171,21 +179,25 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
                         size_t block_rows, size_t lo, size_t hi, size_t c0, size_t width) {
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
   const size_t v = plan->layer->kernels->vlen;
-  for (size_t b0 = 0; b0 < width; b0 += v) {
-    float *block = dst + (b0 / v) * block_rows * v;
-    const size_t lanes = min_size(v, width - b0), first = c0 + b0;
-    if (plan->channels_first) {
+  if (plan->channels_first) {
+    for (size_t b0 = 0; b0 < width; b0 += v) {
+      const size_t lanes = min_size(v, width - b0), first = c0 + b0;
       const float *channel_rows[DWCONV1D_MAX_VLEN];
       for (size_t l = 0; l < lanes; l++)
         channel_rows[l] = x + ((first + l) / m) * plan->steps;
-      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi, block);
-    } else if (m == 1) {
-      for (size_t r = lo; r < hi; r++) /* a loop, not memcpy: rows are one vector long */
-        for (size_t l = 0; l < lanes; l++)
-          block[(r - lo) * v + l] = x[r * c + first + l];
-    } else {
-      plan->layer->kernels->expand_block(x + lo * c, c, hi - lo, first, m, lanes, block);
+      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi, dst + (b0 / v) * block_rows * v);
     }
+    return;
+  }
+  /* Without expansion, a few rows at a time across every block: the rows
+   * are read in order, and each stays in L1 while its blocks take their
+   * vectors. An expansion's permutation is set up per call: whole blocks. */
+  const size_t chunk = m == 1 ? GATHER_ROW_CHUNK : hi - lo;
+  for (size_t r0 = lo; r0 < hi; r0 += chunk) {
+    const size_t rows = min_size(chunk, hi - r0);
+    for (size_t b0 = 0; b0 < width; b0 += v)
+      plan->layer->kernels->expand_block(x + r0 * c, c, rows, c0 + b0, m, min_size(v, width - b0),
+                                         dst + ((b0 / v) * block_rows + (r0 - lo)) * v);
   }
 }
 
@@ -294,8 +306,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
 static void conv_gathered(const struct forward_plan *plan, const struct workspace *ws,
                           const float *x, size_t t0, size_t t1, size_t c0, size_t c1,
                           struct destination dst) {
-  for (size_t tt = t0; tt < t1; tt += GATHER_TIME_TILE) {
-    const size_t tt1 = min_size(t1, tt + GATHER_TIME_TILE);
+  for (size_t tt = t0; tt < t1; tt += plan->gather_steps) {
+    const size_t tt1 = min_size(t1, tt + plan->gather_steps);
     for (size_t cc = c0; cc < c1; cc += CHANNEL_TILE) {
       const size_t width = min_size(c1 - cc, CHANNEL_TILE);
       float *out = plan->channels_first ? dst.at + (cc - c0) * dst.stride + (tt - t0)
@@ -355,14 +367,14 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
   /* A tile's steps are fewer than T / stride + 1, so this stays below T + span. */
   const size_t tile_steps =
-      min_size(min_size(plan->time_per_task, plan->out_steps), GATHER_TIME_TILE);
+      min_size(min_size(plan->time_per_task, plan->out_steps), plan->gather_steps);
   size_t rows = (tile_steps - 1) * plan->g.stride + span; /* padding included */
   if (!plan->pad_in_workspace)
     rows = min_size(rows, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
-  sizes[1] = plan->gather && plan->channels_first ? (size_t)GATHER_TIME_TILE * width : 0;
+  sizes[1] = plan->gather && plan->channels_first ? plan->gather_steps * width : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;
@@ -463,6 +475,7 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
                                     p->kernel_size >= GATHER_TAPS);
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
+  plan->gather_steps = span <= SHORT_SPAN ? SHORT_GATHER_TIME_TILE : GATHER_TIME_TILE;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
   if (batch > 0)

@@ -607,6 +607,11 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
 static void expand_block(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
                          size_t lanes, float *dst) {
   const float *src = x + first / m;
+  if (m == 1) { /* a plain copy of each row's vector */
+    for (size_t r = 0; r < rows; r++)
+      vstore(dst + r * VLEN, load_lanes(src + r * row_stride, lanes));
+    return;
+  }
   const size_t skip = first % m, need = (skip + lanes + m - 1) / m;
   const vindex idx = vindex_expand(skip, m);
   for (size_t r = 0; r < rows; r++)
