@@ -156,13 +156,17 @@ static bool scalar_agrees_with_reference(bench_data *data, const double *sum) {
   return true;
 }
 
+void *bench_alloc_tensor(size_t bytes) {
+  return aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0 ? 64 : 0));
+}
+
 int bench_data_create(const bench_shape *shape, bench_data *data, char *why, size_t why_size) {
   memset(data, 0, sizeof *data);
   data->shape = shape;
   if (bench_shape_sizes_of(shape, &data->sizes, why, why_size) != 0) return -1;
   const bench_shape_sizes *s = &data->sizes;
   const size_t CM = shape->channels * shape->params.depth_multiplier;
-  data->input = malloc(s->input_floats * sizeof(float));
+  data->input = bench_alloc_tensor(s->input_floats * sizeof(float));
   data->kernel = malloc(shape->params.kernel_size * CM * sizeof(float));
   data->bias = malloc(CM * sizeof(float));
   data->expected = malloc(s->output_floats * sizeof(float));

@@ -30,6 +30,10 @@ typedef struct bench_data {
  * double reference, the scalar path's output and its check, and the copy
  * bandwidth of the footprint. Returns 0, or -1 with the reason in `why`
  * (then nothing needs releasing). */
+/* A tensor buffer of `bytes` bytes, 64-byte aligned as inference engines
+ * align their tensors (and as a vector of 16 floats wants); free() it. */
+void *bench_alloc_tensor(size_t bytes);
+
 int bench_data_create(const bench_shape *shape, bench_data *data, char *why, size_t why_size);
 
 void bench_data_destroy(bench_data *data);

@@ -170,7 +170,7 @@ static void *create(const bench_runner_kind *kind, const bench_data *data, char 
   onednn_instance *instance = calloc(1, sizeof *instance);
   if (instance == NULL) return NULL;
   instance->data = data;
-  instance->user_output = malloc(data->sizes.output_floats * sizeof(float));
+  instance->user_output = bench_alloc_tensor(data->sizes.output_floats * sizeof(float));
 
   const dnnl_dims_t source_dims = {B, C, 1, T}, destination_dims = {B, C * M, 1, T_out};
   const dnnl_dims_t weight_dims = {C, M, 1, 1, K}, bias_dims = {C * M};

@@ -97,8 +97,8 @@ static bool clamp_bounds(dwconv1d_activation activation, float *low, float *high
 static enum xnn_status create_silu(xnnpack_instance *instance, size_t rows, size_t channels) {
   const size_t count = rows * channels;
   const size_t shape[1] = {count};
-  instance->gate = malloc(count * sizeof(float));
-  instance->result = malloc(count * sizeof(float));
+  instance->gate = bench_alloc_tensor(count * sizeof(float));
+  instance->result = bench_alloc_tensor(count * sizeof(float));
   if (instance->gate == NULL || instance->result == NULL) return xnn_status_out_of_memory;
   enum xnn_status status =
       xnn_create_sigmoid_nc_f32(channels, channels, channels, 0, &instance->sigmoid);
@@ -138,10 +138,10 @@ static void *create(const bench_runner_kind *kind, const bench_data *data, char 
     return NULL;
   }
   instance->data = data;
-  instance->output_nwc = malloc(data->sizes.output_floats * sizeof(float));
-  instance->user_output = malloc(data->sizes.output_floats * sizeof(float));
+  instance->output_nwc = bench_alloc_tensor(data->sizes.output_floats * sizeof(float));
+  instance->user_output = bench_alloc_tensor(data->sizes.output_floats * sizeof(float));
   if (first) {
-    instance->input_nwc = malloc(data->sizes.input_floats * sizeof(float));
+    instance->input_nwc = bench_alloc_tensor(data->sizes.input_floats * sizeof(float));
     if (instance->input_nwc != NULL) {
       transpose(data->input, instance->input_nwc, shape->batch, C, shape->steps);
     }

@@ -62,7 +62,7 @@ static void destroy(void *opaque) {
 static void *create(const bench_runner_kind *kind, const bench_data *data, char *why,
                     size_t why_size) {
   dwconv1d_instance *instance = calloc(1, sizeof *instance);
-  float *output = malloc(data->sizes.output_floats * sizeof(float));
+  float *output = bench_alloc_tensor(data->sizes.output_floats * sizeof(float));
   if (instance == NULL || output == NULL) {
     snprintf(why, why_size, "out of memory");
     free(instance);
