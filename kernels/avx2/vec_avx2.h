@@ -86,14 +86,10 @@ static inline void vtranspose(vfloat rows[VLEN]) {
   }
 }
 
-/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
- * of table (m >= 1, skip < m). */
+/* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table. */
 typedef __m256i vindex;
-static inline vindex vindex_expand(size_t skip, size_t m) {
-  int lanes[8];
-  for (size_t l = 0; l < 8; l++)
-    lanes[l] = (int)((skip + l) / m);
-  return _mm256_loadu_si256((const __m256i *)lanes);
+static inline vindex vindex_of(const int src[8]) {
+  return _mm256_loadu_si256((const __m256i *)src);
 }
 static inline vfloat vpermute(vfloat table, vindex idx) {
   return _mm256_permutevar8x32_ps(table, idx);

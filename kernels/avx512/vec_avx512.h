@@ -81,15 +81,9 @@ static inline void vtranspose(vfloat rows[VLEN]) {
   }
 }
 
-/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
- * of table (m >= 1, skip < m). */
+/* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table. */
 typedef __m512i vindex;
-static inline vindex vindex_expand(size_t skip, size_t m) {
-  int lanes[16];
-  for (size_t l = 0; l < 16; l++)
-    lanes[l] = (int)((skip + l) / m);
-  return _mm512_loadu_si512(lanes);
-}
+static inline vindex vindex_of(const int src[16]) { return _mm512_loadu_si512(src); }
 static inline vfloat vpermute(vfloat table, vindex idx) { return _mm512_permutexvar_ps(idx, table); }
 
 /* Lanes 0, 2, 4, ... of a then of b: every other step of two vectors. */

@@ -613,7 +613,13 @@ static void expand_block(const float *x, size_t row_stride, size_t rows, size_t 
     return;
   }
   const size_t skip = first % m, need = (skip + lanes + m - 1) / m;
-  const vindex idx = vindex_expand(skip, m);
+  int src_lane[VLEN]; /* (skip + l) / m, counted: a division per lane costs more than the copy */
+  for (size_t l = 0, q = 0, r = skip; l < VLEN; l++) {
+    src_lane[l] = (int)q;
+    if (++r == m)
+      r = 0, q++;
+  }
+  const vindex idx = vindex_of(src_lane);
   for (size_t r = 0; r < rows; r++)
     vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, need), idx));
 }

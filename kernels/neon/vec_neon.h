@@ -88,14 +88,13 @@ static inline void vtranspose(vfloat rows[VLEN]) {
   rows[3] = vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1]));
 }
 
-/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
- * of table (m >= 1, skip < m), by a byte table lookup. */
+/* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table, by a byte table lookup. */
 typedef uint8x16_t vindex;
-static inline vindex vindex_expand(size_t skip, size_t m) {
+static inline vindex vindex_of(const int src[4]) {
   uint8_t bytes[16];
   for (size_t l = 0; l < 4; l++)
     for (size_t b = 0; b < 4; b++)
-      bytes[4 * l + b] = (uint8_t)(4 * ((skip + l) / m) + b);
+      bytes[4 * l + b] = (uint8_t)(4 * src[l] + b);
   return vld1q_u8(bytes);
 }
 static inline vfloat vpermute(vfloat table, vindex idx) {

@@ -54,10 +54,10 @@ static inline float vreduce_max(vfloat a) { return a; }
 /* A 1 x 1 block is its own transpose. */
 static inline void vtranspose(vfloat rows[VLEN]) { (void)rows; }
 
-/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
- * of table: one lane here, always lane 0. */
+/* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table: one
+ * lane here, always lane 0. */
 typedef int vindex;
-static inline vindex vindex_expand(size_t skip, size_t m) { (void)skip, (void)m; return 0; }
+static inline vindex vindex_of(const int src[1]) { (void)src; return 0; }
 static inline vfloat vpermute(vfloat table, vindex idx) { (void)idx; return table; }
 
 /* Lane 0 of a then of b, as far as one lane goes: a. */

@@ -84,14 +84,13 @@ static inline void vtranspose(vfloat rows[VLEN]) {
   _MM_TRANSPOSE4_PS(rows[0], rows[1], rows[2], rows[3]);
 }
 
-/* Lane l of vpermute(table, vindex_expand(skip, m)) is lane (skip + l) / m
- * of table (m >= 1, skip < m), by a byte shuffle. */
+/* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table, by a byte shuffle. */
 typedef __m128i vindex;
-static inline vindex vindex_expand(size_t skip, size_t m) {
+static inline vindex vindex_of(const int src[4]) {
   unsigned char bytes[16];
   for (size_t l = 0; l < 4; l++)
     for (size_t b = 0; b < 4; b++)
-      bytes[4 * l + b] = (unsigned char)(4 * ((skip + l) / m) + b);
+      bytes[4 * l + b] = (unsigned char)(4 * src[l] + b);
   return _mm_loadu_si128((const __m128i *)bytes);
 }
 static inline vfloat vpermute(vfloat table, vindex idx) {
