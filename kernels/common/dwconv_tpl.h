@@ -170,7 +170,11 @@ struct block_run {
  * j = i - r * S; as i grows so does j, so each step still adds its taps in
  * order 0 .. K-1. K and S must be constants: the loops then unroll and the
  * register indices are fixed. */
+#if VREGS >= 32
+enum { SHORT_TAPS = 15 }; /* 8 sums, 15 weights and a row fit 32 registers */
+#else
 enum { SHORT_TAPS = 8 };
+#endif
 
 static inline __attribute__((always_inline)) void
 conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
@@ -184,7 +188,7 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
 #pragma GCC unroll 32
     for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
       const vfloat xi = load_lanes(x + i * run->row_stride, lanes);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
       for (size_t j = 0; j < k; j++)
         if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
           acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
@@ -209,6 +213,12 @@ static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) 
     SHORT_CASE(5, 1) SHORT_CASE(6, 1) SHORT_CASE(7, 1) SHORT_CASE(8, 1)
     SHORT_CASE(1, 2) SHORT_CASE(2, 2) SHORT_CASE(3, 2) SHORT_CASE(4, 2)
     SHORT_CASE(5, 2) SHORT_CASE(6, 2) SHORT_CASE(7, 2) SHORT_CASE(8, 2)
+#if VREGS >= 32
+    SHORT_CASE(9, 1) SHORT_CASE(10, 1) SHORT_CASE(11, 1) SHORT_CASE(12, 1)
+    SHORT_CASE(13, 1) SHORT_CASE(14, 1) SHORT_CASE(15, 1)
+    SHORT_CASE(9, 2) SHORT_CASE(10, 2) SHORT_CASE(11, 2) SHORT_CASE(12, 2)
+    SHORT_CASE(13, 2) SHORT_CASE(14, 2) SHORT_CASE(15, 2)
+#endif
   default:
     break;
   }
