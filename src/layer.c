@@ -418,6 +418,15 @@ static void run_task(void *context, size_t task) {
  * batch ranges first; when the batch is smaller than that, each element is
  * cut along steps and then channels, in whole tiles, keeping every axis
  * activation's last axis inside one task. */
+/* Cuts `per_element` pieces (at most) from `units` units of `grain`;
+ * returns the pieces still to cut elsewhere and sets *per_task. */
+static size_t cut(size_t per_element, size_t units, size_t grain, size_t *per_task) {
+  const size_t tiles = ceil_div(units, grain);
+  const size_t pieces = min_size(per_element, tiles);
+  *per_task = ceil_div(tiles, pieces) * grain;
+  return ceil_div(per_element, pieces);
+}
+
 static void split_work(struct forward_plan *plan, size_t threads) {
   const size_t out_channels = plan->layer->out_channels;
   const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
@@ -427,17 +436,15 @@ static void split_work(struct forward_plan *plan, size_t threads) {
   plan->time_per_task = plan->out_steps;
   plan->channels_per_task = out_channels;
   size_t per_element = plan->batch >= target ? 1 : ceil_div(target, plan->batch);
-  if (per_element > 1 && !(axis && plan->channels_first)) {
-    const size_t tiles = ceil_div(plan->out_steps, TIME_TILE);
-    const size_t pieces = min_size(per_element, tiles);
-    plan->time_per_task = ceil_div(tiles, pieces) * TIME_TILE;
-    per_element = ceil_div(per_element, pieces);
-  }
-  if (per_element > 1 && !(axis && !plan->channels_first)) {
-    const size_t blocks = ceil_div(out_channels, DWCONV1D_MAX_VLEN);
-    const size_t pieces = min_size(per_element, blocks);
-    plan->channels_per_task = ceil_div(blocks, pieces) * DWCONV1D_MAX_VLEN;
-  }
+  const bool time_ok = !(axis && plan->channels_first), channels_ok = !(axis && !plan->channels_first);
+  /* Gathered tiles re-gather the span - 1 rows that neighbouring steps share:
+   * cut their channels first. */
+  if (plan->gather && per_element > 1 && channels_ok)
+    per_element = cut(per_element, out_channels, DWCONV1D_MAX_VLEN, &plan->channels_per_task);
+  if (per_element > 1 && time_ok)
+    per_element = cut(per_element, plan->out_steps, TIME_TILE, &plan->time_per_task);
+  if (per_element > 1 && channels_ok && plan->channels_per_task == out_channels)
+    cut(per_element, out_channels, DWCONV1D_MAX_VLEN, &plan->channels_per_task);
   plan->batch_tasks = ceil_div(plan->batch, plan->batch_per_task);
   plan->time_tasks = ceil_div(plan->out_steps, plan->time_per_task);
   plan->channel_tasks = ceil_div(out_channels, plan->channels_per_task);
