@@ -410,7 +410,11 @@ static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwc
  * interleaved blocks (see conv_rows_block); borders go vector by vector. */
 static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                            size_t int_lo, size_t int_hi) {
-  const bool phased = g->dilation > 1 && g->stride == 1 && g->kernel_size <= SHORT_TAPS;
+  /* A group of UNROLL_T * d steps must fit the tile: d is unbounded (and
+   * with K = 1 any d is valid), so the product could wrap otherwise. */
+  const bool phased = g->dilation > 1 && g->stride == 1 && g->kernel_size > 1 &&
+                      g->kernel_size <= SHORT_TAPS &&
+                      g->dilation <= (tile->t_end - tile->t_begin) / UNROLL_T;
   const size_t phases = phased ? g->dilation : 1, group = UNROLL_T * phases;
   struct dwconv1d_geometry inner = *g;
   inner.dilation = phased ? 1 : g->dilation;
