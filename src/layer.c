@@ -188,7 +188,8 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
       const float *channel_rows[DWCONV1D_MAX_VLEN];
       for (size_t l = 0; l < lanes; l++)
         channel_rows[l] = x + ((first + l) / m) * plan->steps;
-      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi, dst + (b0 / v) * block_rows * v);
+      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi,
+                                            dst + (b0 / v) * block_rows * v);
     }
     return;
   }
@@ -417,10 +418,6 @@ static void run_task(void *context, size_t task) {
     run_range(plan, &ws, b, t0, t1, c0, c1);
 }
 
-/* Splits the work into about 4 tasks per thread (1 task for one thread):
- * batch ranges first; when the batch is smaller than that, each element is
- * cut along steps and then channels, in whole tiles, keeping every axis
- * activation's last axis inside one task. */
 /* Cuts `per_element` pieces (at most) from `units` units of `grain`;
  * returns the pieces still to cut elsewhere and sets *per_task. */
 static size_t cut(size_t per_element, size_t units, size_t grain, size_t *per_task) {
@@ -430,6 +427,11 @@ static size_t cut(size_t per_element, size_t units, size_t grain, size_t *per_ta
   return ceil_div(per_element, pieces);
 }
 
+/* Splits the work into about 4 tasks per thread (1 task for one thread):
+ * batch ranges first; when the batch is smaller than that, each element is
+ * cut along steps and then channels (channels first on the gathered
+ * paths), in whole tiles, keeping every axis activation's last axis inside
+ * one task. */
 static void split_work(struct forward_plan *plan, size_t threads) {
   const size_t out_channels = plan->layer->out_channels;
   const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
@@ -439,7 +441,8 @@ static void split_work(struct forward_plan *plan, size_t threads) {
   plan->time_per_task = plan->out_steps;
   plan->channels_per_task = out_channels;
   size_t per_element = plan->batch >= target ? 1 : ceil_div(target, plan->batch);
-  const bool time_ok = !(axis && plan->channels_first), channels_ok = !(axis && !plan->channels_first);
+  const bool time_ok = !(axis && plan->channels_first);
+  const bool channels_ok = !(axis && !plan->channels_first);
   /* Gathered tiles re-gather the span - 1 rows that neighbouring steps share:
    * cut their channels first. */
   if (plan->gather && per_element > 1 && channels_ok)

@@ -170,8 +170,8 @@ static size_t tile_width(const struct stream_shape *sh, size_t rows) {
 
 /* Sizes the workspace of a push of `steps` steps that completes `count`
  * outputs (count >= 1), and points its pieces into `base` when given.
- * Returns the floats needed, or false when that count of bytes would not
- * fit size_t (a window of ~2^60 steps can ask for that). */
+ * Sets *floats to the floats needed; returns false, setting nothing, when
+ * their bytes would not fit size_t (a window of ~2^60 steps can ask that). */
 static bool plan_workspace(const struct stream_shape *sh, size_t steps, size_t count, float *base,
                            struct workspace *ws, size_t *floats) {
   size_t tile = min_size(TIME_TILE, count);
@@ -188,9 +188,10 @@ static bool plan_workspace(const struct stream_shape *sh, size_t steps, size_t c
     return false;
   sizes[3] = sh->row_act == DWCONV1D_ACTIVATION_SPARSEMAX ? sh->out_channels : 0;
   float **pieces[4] = {&ws->gathered, &ws->out_tile, &ws->linear, &ws->row_work};
+  const size_t limit = SIZE_MAX / sizeof(float) - DWCONV1D_MAX_VLEN; /* room to round up */
   size_t total = 0;
   for (int i = 0; i < 4; i++) {
-    if (sizes[i] > SIZE_MAX / sizeof(float) - DWCONV1D_MAX_VLEN - total)
+    if (total > limit || sizes[i] > limit - total)
       return false;
     *pieces[i] = base != NULL && sizes[i] != 0 ? base + total : NULL;
     total += round_up(sizes[i], DWCONV1D_MAX_VLEN);
