@@ -55,29 +55,29 @@ static inline vfloat verf(vfloat a) { return Sleef_erff16_u10avx512f(a); }
 static inline float vreduce_add(vfloat a) { return _mm512_reduce_add_ps(a); }
 static inline float vreduce_max(vfloat a) { return _mm512_reduce_max_ps(a); }
 
-/* Transposes the VLEN x VLEN block rows[i][l] -> rows[l][i] in registers:
- * pairs interleaved, 4 x 4 blocks within each 128-bit lane, then lanes. */
-static inline void vtranspose(vfloat rows[VLEN]) {
-  __m512 t[16], u[16];
-  for (int i = 0; i < 16; i += 2) {
-    t[i] = _mm512_unpacklo_ps(rows[i], rows[i + 1]);
-    t[i + 1] = _mm512_unpackhi_ps(rows[i], rows[i + 1]);
-  }
-  for (int g = 0; g < 16; g += 4) { /* u[g + k]: in lane L, column 4L + k of rows g..g+3 */
-    u[g + 0] = _mm512_shuffle_ps(t[g], t[g + 2], 0x44);
-    u[g + 1] = _mm512_shuffle_ps(t[g], t[g + 2], 0xEE);
-    u[g + 2] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0x44);
-    u[g + 3] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
-  }
-  for (int k = 0; k < 4; k++) {
-    const __m512 even_a = _mm512_shuffle_f32x4(u[k], u[4 + k], 0x88);
-    const __m512 even_b = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0x88);
-    const __m512 odd_a = _mm512_shuffle_f32x4(u[k], u[4 + k], 0xDD);
-    const __m512 odd_b = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0xDD);
-    rows[k] = _mm512_shuffle_f32x4(even_a, even_b, 0x88);
-    rows[8 + k] = _mm512_shuffle_f32x4(even_a, even_b, 0xDD);
-    rows[4 + k] = _mm512_shuffle_f32x4(odd_a, odd_b, 0x88);
-    rows[12 + k] = _mm512_shuffle_f32x4(odd_a, odd_b, 0xDD);
+/* Stores the transpose of the VLEN x VLEN block rows[i][l] as
+ * dst[l * stride + i]: 4 x 4 transposes within each 128-bit lane, then each
+ * lane stored where it belongs. The stores of the upper lanes need no
+ * shuffle (an extract to memory is a store), so this takes half the
+ * shuffles of a full in-register transpose; those compete with the FMAs
+ * for the same ports. */
+#define VTRANSPOSE_STORE 1
+static inline void vtranspose_store(vfloat rows[VLEN], float *dst, size_t stride) {
+  for (int g = 0; g < 16; g += 4) {
+    const __m512 t0 = _mm512_unpacklo_ps(rows[g], rows[g + 1]);
+    const __m512 t1 = _mm512_unpackhi_ps(rows[g], rows[g + 1]);
+    const __m512 t2 = _mm512_unpacklo_ps(rows[g + 2], rows[g + 3]);
+    const __m512 t3 = _mm512_unpackhi_ps(rows[g + 2], rows[g + 3]);
+    /* u[k], lane L: column 4L + k of rows g .. g + 3 */
+    const __m512 u[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
+                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
+    for (int k = 0; k < 4; k++) {
+      float *col = dst + (size_t)k * stride + (size_t)g;
+      _mm_storeu_ps(col, _mm512_castps512_ps128(u[k]));
+      _mm_storeu_ps(col + 4 * stride, _mm512_extractf32x4_ps(u[k], 1));
+      _mm_storeu_ps(col + 8 * stride, _mm512_extractf32x4_ps(u[k], 2));
+      _mm_storeu_ps(col + 12 * stride, _mm512_extractf32x4_ps(u[k], 3));
+    }
   }
 }
 

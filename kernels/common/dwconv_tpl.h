@@ -39,39 +39,58 @@ static void interior_steps(const struct dwconv1d_geometry *g, size_t *lo, size_t
   *hi = g->in_steps + g->pad_left >= span ? (g->in_steps + g->pad_left - span) / g->stride + 1 : 0;
 }
 
+/* The most steps a block of one channel vector holds. */
+#if VREGS >= 32 && UNROLL_T == 8
+#define WIDE_T 12
+#else
+#define WIDE_T UNROLL_T
+#endif
+
 /* Out of line: the accumulators pass through memory only on this path. */
 static __attribute__((noinline)) void store_block_activated(float *y, size_t out_stride,
-                                                            const vfloat acc[UNROLL_T],
+                                                            const vfloat *acc, size_t rows,
                                                             size_t lanes,
                                                             dwconv1d_activation act) {
-  for (size_t r = 0; r < UNROLL_T; r++)
+  for (size_t r = 0; r < rows; r++)
     store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
 }
 
-/* Stores UNROLL_T sums activated, one per out_stride. Linear and ReLU stay
+/* Stores `rows` sums activated, one per out_stride. Linear and ReLU stay
  * inline: a call to activate() per row would also force the sums through
  * memory. */
 static inline __attribute__((always_inline)) void
-store_rows(float *y, size_t out_stride, const vfloat sum[UNROLL_T], size_t lanes,
-           dwconv1d_activation act) {
+store_rows_n(float *y, size_t out_stride, const vfloat *sum, size_t rows, size_t lanes,
+             dwconv1d_activation act) {
   if (act == DWCONV1D_ACTIVATION_LINEAR)
-    for (size_t r = 0; r < UNROLL_T; r++)
+    for (size_t r = 0; r < rows; r++)
       store_lanes(y + r * out_stride, sum[r], lanes);
   else if (act == DWCONV1D_ACTIVATION_RELU)
-    for (size_t r = 0; r < UNROLL_T; r++)
+    for (size_t r = 0; r < rows; r++)
       store_lanes(y + r * out_stride, vmax(vzero(), sum[r]), lanes);
   else
-    store_block_activated(y, out_stride, sum, lanes, act);
+    store_block_activated(y, out_stride, sum, rows, lanes, act);
 }
 
-/* Adds the bias to UNROLL_T accumulators of one channel vector and stores
- * them (see store_rows). */
+static inline __attribute__((always_inline)) void
+store_rows(float *y, size_t out_stride, const vfloat sum[UNROLL_T], size_t lanes,
+           dwconv1d_activation act) {
+  store_rows_n(y, out_stride, sum, UNROLL_T, lanes, act);
+}
+
+/* Adds the bias to `rows` accumulators of one channel vector and stores
+ * them (see store_rows_n). */
+static inline __attribute__((always_inline)) void
+store_block_n(float *y, size_t out_stride, vfloat *acc, size_t rows, vfloat bias, size_t lanes,
+              dwconv1d_activation act) {
+  for (size_t r = 0; r < rows; r++)
+    acc[r] = vadd(acc[r], bias);
+  store_rows_n(y, out_stride, acc, rows, lanes, act);
+}
+
 static inline __attribute__((always_inline)) void
 store_block(float *y, size_t out_stride, vfloat acc[UNROLL_T], vfloat bias, size_t lanes,
             dwconv1d_activation act) {
-  for (size_t r = 0; r < UNROLL_T; r++)
-    acc[r] = vadd(acc[r], bias);
-  store_rows(y, out_stride, acc, lanes, act);
+  store_block_n(y, out_stride, acc, UNROLL_T, bias, lanes, act);
 }
 
 /* One interior step of UNROLL_T whole channel vectors side by side (rows of
@@ -115,36 +134,48 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
 }
 
 #if VREGS >= 32 && UNROLL_T == 8
-/* Stride 1, dilation 1, whole vectors: step t + r at tap j reads row
- * t + r + j, so a window of 8 rows rotates through registers and each tap
- * costs one weight and one input load for 8 FMAs. Slot k of the window holds
- * row j + k, or j + k + 8 once tap j + k is done; indices are constants once
- * the inner loops unroll. */
-static inline void conv_block_window(const float *x, size_t row_stride, const float *w,
-                                     size_t kernel_size, vfloat bias, float *y,
-                                     size_t out_stride, dwconv1d_activation act) {
-  vfloat acc[8], win[8];
-  for (size_t r = 0; r < 8; r++) {
+/* Stride 1, dilation 1, whole vectors, `n` steps (UNROLL_T or WIDE_T, a
+ * constant): step t + r at tap j reads row t + r + j, so a window of n rows
+ * rotates through registers and each tap costs one weight and one input
+ * load for n FMAs. Slot k of the window holds row j + k, or j + k + n once
+ * tap j + k is done; indices are constants once the inner loops unroll, and
+ * the last group stops at tap K - 1 wherever it falls. WIDE_T = 12 chains
+ * hide the FMA latency better than 8 where the taps are many. */
+static inline __attribute__((always_inline)) void
+window_block(const float *x, size_t row_stride, const float *w, size_t kernel_size, vfloat bias,
+             float *y, size_t out_stride, dwconv1d_activation act, const size_t n) {
+  vfloat acc[WIDE_T], win[WIDE_T];
+  for (size_t r = 0; r < n; r++) {
     acc[r] = vzero();
     win[r] = vload(x + r * row_stride);
   }
-  size_t j = 0;
-  do { /* kernel_size >= 8: at least one group (see conv_block_interior) */
-    for (size_t k = 0; k < 8; k++) {
+  for (size_t j = 0;; j += n) {
+#pragma GCC unroll 16
+    for (size_t k = 0; k < n; k++) {
+      if (j + k == kernel_size) /* kernel_size >= 1 */
+        goto done;
       const vfloat wj = vload(w + (j + k) * VLEN);
-      for (size_t r = 0; r < 8; r++)
-        acc[r] = vfmadd(win[(k + r) % 8], wj, acc[r]);
-      if (j + k + 8 < kernel_size + 7) /* the block reads rows up to K + 6 */
-        win[k] = vload(x + (j + k + 8) * row_stride);
+#pragma GCC unroll 16
+      for (size_t r = 0; r < n; r++)
+        acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
+      if (j + k + n < kernel_size + n - 1) /* the block reads rows up to K + n - 2 */
+        win[k] = vload(x + (j + k + n) * row_stride);
     }
-    j += 8;
-  } while (j + 8 <= kernel_size);
-  for (; j < kernel_size; j++) {
-    const vfloat wj = vload(w + j * VLEN);
-    for (size_t r = 0; r < 8; r++)
-      acc[r] = vfmadd(vload(x + (j + r) * row_stride), wj, acc[r]);
   }
-  store_block(y, out_stride, acc, bias, VLEN, act);
+done:
+  store_block_n(y, out_stride, acc, n, bias, VLEN, act);
+}
+
+static void conv_block_window(const float *x, size_t row_stride, const float *w,
+                              size_t kernel_size, vfloat bias, float *y, size_t out_stride,
+                              dwconv1d_activation act) {
+  window_block(x, row_stride, w, kernel_size, bias, y, out_stride, act, UNROLL_T);
+}
+
+static void conv_block_wide(const float *x, size_t row_stride, const float *w,
+                            size_t kernel_size, vfloat bias, float *y, size_t out_stride,
+                            dwconv1d_activation act) {
+  window_block(x, row_stride, w, kernel_size, bias, y, out_stride, act, WIDE_T);
 }
 #endif
 
@@ -227,6 +258,12 @@ static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) 
 
 static inline bool is_short(const struct dwconv1d_geometry *g) {
   return g->kernel_size <= SHORT_TAPS && g->dilation == 1 && g->stride <= 2;
+}
+
+/* Whether interior blocks of `lanes` channels take WIDE_T steps. */
+static inline bool wide_blocks(const struct dwconv1d_geometry *g, size_t lanes) {
+  return WIDE_T > UNROLL_T && lanes == VLEN && g->stride == 1 && g->dilation == 1 &&
+         !is_short(g);
 }
 
 /* One output step whose taps may fall in the padding, where they read
@@ -336,6 +373,17 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
       t += count;
       continue;
     }
+#if WIDE_T > UNROLL_T
+    if (wide_blocks(g, tile->channels - c < VLEN ? tile->channels - c : VLEN)) {
+      for (; t + WIDE_T <= run_end; t += WIDE_T)
+        conv_block_wide(block_input(g, tile, xin, t), tile->input_stride, w, g->kernel_size,
+                        vload(tile->bias + c),
+                        tile->output + (t - tile->t_begin) * tile->output_stride + c,
+                        tile->output_stride, tile->activation);
+      if (t + UNROLL_T > run_end)
+        continue;
+    }
+#endif
     const struct block_run run = {
         .x = block_input(g, tile, xin, t),
         .row_stride = tile->input_stride,
@@ -388,6 +436,27 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
   }
 }
 
+#if WIDE_T > UNROLL_T
+/* Interior steps [t, t + WIDE_T) of every channel vector of a
+ * rows-of-channels tile (see wide_blocks); a tail vector as two blocks of
+ * UNROLL_T, the second overlapping the first (same bits). */
+static void conv_rows_wide(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                           size_t t) {
+  const float *x = block_input(g, tile, tile->input, t);
+  float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+  const size_t xs = tile->input_stride, ys = tile->output_stride, k = g->kernel_size;
+  size_t c = 0;
+  for (; c + VLEN <= tile->channels; c += VLEN)
+    conv_block_wide(x + c, xs, tile->weights + c * k, k, vload(tile->bias + c), y + c, ys,
+                    tile->activation);
+  if (c < tile->channels)
+    for (size_t r = 0; r <= WIDE_T - UNROLL_T; r += WIDE_T - UNROLL_T)
+      conv_block_interior(x + c + r * xs, xs, xs, tile->weights + c * k, k,
+                          vload(tile->bias + c), y + c + r * ys, ys, tile->channels - c,
+                          tile->activation);
+}
+#endif
+
 /* Interior step t of every channel vector of a rows-of-channels tile. */
 static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t) {
@@ -419,6 +488,14 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   struct dwconv1d_geometry inner = *g;
   inner.dilation = phased ? 1 : g->dilation;
   for (size_t t = tile->t_begin; t < tile->t_end;) {
+#if WIDE_T > UNROLL_T
+    if (wide_blocks(g, VLEN) && t >= int_lo && t + WIDE_T <= int_hi &&
+        t + WIDE_T <= tile->t_end) {
+      conv_rows_wide(g, tile, t);
+      t += WIDE_T;
+      continue;
+    }
+#endif
     if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
       for (size_t p = 0; p < phases; p++)
         conv_rows_block(&inner, tile, t + p, phases);
@@ -575,6 +652,15 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
 
 /* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */
 
+#ifndef VTRANSPOSE_STORE
+/* dst[l * stride + i] = rows[i][l]: the layer's in-register transpose. */
+static inline void vtranspose_store(vfloat rows[VLEN], float *dst, size_t stride) {
+  vtranspose(rows);
+  for (size_t l = 0; l < VLEN; l++)
+    vstore(dst + l * stride, rows[l]);
+}
+#endif
+
 /* dst[(r - lo) * VLEN + l] = rows[l][r] for steps [lo, hi), lanes < `lanes`. */
 static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, size_t hi,
                             float *dst) {
@@ -584,9 +670,7 @@ static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, s
       vfloat v[VLEN];
       for (size_t l = 0; l < VLEN; l++)
         v[l] = vload(rows[l] + r);
-      vtranspose(v);
-      for (size_t k = 0; k < VLEN; k++)
-        vstore(dst + (r - lo + k) * VLEN, v[k]);
+      vtranspose_store(v, dst + (r - lo) * VLEN, VLEN);
     }
   }
   for (; r < hi; r++)
@@ -604,9 +688,7 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
       vfloat v[VLEN];
       for (size_t k = 0; k < VLEN; k++)
         v[k] = vload(tile + (t + k) * tile_stride);
-      vtranspose(v);
-      for (size_t l = 0; l < VLEN; l++)
-        vstore(out + l * out_stride + t, v[l]);
+      vtranspose_store(v, out + t, out_stride);
     }
   }
   for (; t < steps; t++)
