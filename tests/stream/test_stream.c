@@ -271,7 +271,7 @@ static void test_random_chunkings(test_rng *rng, size_t cases) {
 }
 
 /* Wide layers: channel tiles, an input channel's copies split between two
- * tiles (M = 3); and batches larger than a decoding group. */
+ * tiles (M = 3); batches larger than a decoding group; long kernels. */
 static void test_wide_layers(test_rng *rng) {
   static const struct {
     size_t channels, multiplier, kernel, dilation, batch;
@@ -291,6 +291,12 @@ static void test_wide_layers(test_rng *rng) {
       {60, 2, 3, 150, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
       {20, 2, 5, 80, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_GLU},
       {24, 1, 4, 100, 2, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_LINEAR},
+      /* long kernels: forward blocks of 12 steps (32-register ISAs) against
+       * the steps a stream computes alone; whole vectors and a tail */
+      {67, 1, 31, 1, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_SILU},
+      {40, 1, 17, 1, 1, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_LINEAR},
+      {35, 1, 51, 1, 2, DWCONV1D_CHANNELS_LAST, DWCONV1D_ACTIVATION_RELU},
+      {50, 1, 33, 1, 2, DWCONV1D_CHANNELS_FIRST, DWCONV1D_ACTIVATION_GELU},
   };
   for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
     problem pr = {.channels = wide[i].channels, .batch = wide[i].batch, .steps = 150};
