@@ -9,9 +9,9 @@
 #include "layer.h"
 #include "params.h"
 
-/* Output steps per tile read in place (and the grain of the parallel
- * split), and output channels per gathered tile: a gathered tile's rows stay
- * in L2 while its channel blocks pass over them. */
+/* Output steps in the grain of the parallel split, and output channels per
+ * gathered tile: a gathered tile's rows stay in L2 while its channel blocks
+ * pass over them. */
 enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
 
 /* Output steps per gathered tile: long, so that the span - 1 rows two
@@ -219,19 +219,20 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
   };
 }
 
-/* channels_last with M == 1: the kernels read the caller's input directly. */
+/* channels_last with M == 1: the kernels read the caller's input directly,
+ * the whole range as one tile (they take a block of steps across every
+ * channel at a time, so a tile's length does not bound what stays in cache,
+ * and tile ends would cut the runs of 12-step blocks short). */
 static void conv_direct(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
                         size_t c0, size_t c1, struct destination dst) {
-  for (size_t tt = t0; tt < t1; tt += TIME_TILE) {
-    struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, tt, min_size(t1, tt + TIME_TILE));
-    tile.input = x + c0;
-    tile.input_stride = plan->layer->channels;
-    tile.channel_stride = plan->layer->kernels->vlen;
-    tile.row_base = 0;
-    tile.output = dst.at + (tt - t0) * dst.stride;
-    tile.output_stride = dst.stride;
-    plan->layer->kernels->conv_tile(&plan->g, &tile);
-  }
+  struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, t0, t1);
+  tile.input = x + c0;
+  tile.input_stride = plan->layer->channels;
+  tile.channel_stride = plan->layer->kernels->vlen;
+  tile.row_base = 0;
+  tile.output = dst.at;
+  tile.output_stride = dst.stride;
+  plan->layer->kernels->conv_tile(&plan->g, &tile);
 }
 
 /* channels_first with stride 1 or 2: the kernels run along each channel's row. */
