@@ -316,13 +316,19 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
  * Blocks whose rows would not fit take conv_step_general step by step. */
 enum { BORDER_ROWS = 64 };
 
-/* Steps [t, t + UNROLL_T) of the channel vector at c, some of whose taps
- * fall in the padding; the caller checks that their rows fit BORDER_ROWS. */
+/* Input rows a block of n steps reads. */
+static inline size_t block_rows(const struct dwconv1d_geometry *g, size_t n) {
+  return (n - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
+}
+
+/* Steps [t, t + n) (n = UNROLL_T, or WIDE_T where wide_blocks holds) of the
+ * channel vector at c, `lanes` wide, some of whose taps fall in the
+ * padding; the caller checks that their rows fit BORDER_ROWS. */
 static void conv_border_block(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
-                              const float *xin, size_t t, size_t c, const float *w) {
-  const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
-  const size_t rows = (UNROLL_T - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
-  _Alignas(64) float x[BORDER_ROWS * VLEN], y[UNROLL_T * VLEN];
+                              const float *xin, size_t t, size_t c, const float *w, size_t n,
+                              size_t lanes) {
+  const size_t rows = block_rows(g, n);
+  _Alignas(64) float x[BORDER_ROWS * VLEN], y[WIDE_T * VLEN];
   const size_t first = t * g->stride;
   for (size_t i = 0; i < rows; i++) { /* padded row first + i = input step first + i - pad_left */
     const size_t row = first + i;
@@ -331,12 +337,20 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
       v = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
     vstore(x + i * VLEN, v);
   }
-  const struct block_run run = {.x = x, .row_stride = VLEN, .y = y, .out_stride = VLEN,
-                                .w = w, .bias = tile->bias + c, .blocks = 1, .lanes = VLEN,
-                                .act = tile->activation};
-  conv_interior_run(g, &run);
+#if WIDE_T > UNROLL_T
+  if (n == WIDE_T) {
+    conv_block_wide(x, VLEN, w, g->kernel_size, vload(tile->bias + c), y, VLEN,
+                    tile->activation);
+  } else
+#endif
+  {
+    const struct block_run run = {.x = x, .row_stride = VLEN, .y = y, .out_stride = VLEN,
+                                  .w = w, .bias = tile->bias + c, .blocks = 1, .lanes = VLEN,
+                                  .act = tile->activation};
+    conv_interior_run(g, &run);
+  }
   float *out = tile->output + (t - tile->t_begin) * tile->output_stride + c;
-  for (size_t r = 0; r < UNROLL_T; r++)
+  for (size_t r = 0; r < n; r++)
     store_lanes(out + r * tile->output_stride, vload(y + r * VLEN), lanes);
 }
 
@@ -356,29 +370,29 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
   const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
   const size_t run_end = t1 < int_hi ? t1 : int_hi;
-  const size_t border_rows = (UNROLL_T - 1) * g->stride + g->dilation * (g->kernel_size - 1) + 1;
+  const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
+  const bool wide = wide_blocks(g, lanes) && block_rows(g, WIDE_T) <= BORDER_ROWS;
+  const vfloat bias = vload(tile->bias + c);
   for (size_t t = t0; t < t1;) {
     if (t1 - t < UNROLL_T && t1 - t0 >= UNROLL_T)
       t = t1 - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
     if (t < int_lo || t + UNROLL_T > run_end) {
-      const size_t count = t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
+      const size_t count = wide && t1 - t >= WIDE_T ? WIDE_T : t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
       /* A short block (a decoding step, a tile's last steps) is cheaper
        * step by step than as a whole block with its activation. */
-      if (count == UNROLL_T && border_rows <= BORDER_ROWS)
-        conv_border_block(g, tile, xin, t, c, w);
+      if (count >= UNROLL_T && block_rows(g, count) <= BORDER_ROWS)
+        conv_border_block(g, tile, xin, t, c, w, count, lanes);
       else
         for (size_t r = 0; r < count; r++)
-          conv_step_general(g, tile, xin, t + r, c, w, vload(tile->bias + c),
-                            tile->channels - c < VLEN ? tile->channels - c : VLEN);
+          conv_step_general(g, tile, xin, t + r, c, w, bias, lanes);
       t += count;
       continue;
     }
 #if WIDE_T > UNROLL_T
-    if (wide_blocks(g, tile->channels - c < VLEN ? tile->channels - c : VLEN)) {
+    if (wide_blocks(g, lanes)) {
       for (; t + WIDE_T <= run_end; t += WIDE_T)
         conv_block_wide(block_input(g, tile, xin, t), tile->input_stride, w, g->kernel_size,
-                        vload(tile->bias + c),
-                        tile->output + (t - tile->t_begin) * tile->output_stride + c,
+                        bias, tile->output + (t - tile->t_begin) * tile->output_stride + c,
                         tile->output_stride, tile->activation);
       if (t + UNROLL_T > run_end)
         continue;
@@ -394,7 +408,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
         .blocks = (run_end - t) / UNROLL_T,
         .x_step = UNROLL_T * g->stride * tile->input_stride,
         .y_step = UNROLL_T * tile->output_stride,
-        .lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN,
+        .lanes = lanes,
         .act = tile->activation,
     };
     conv_interior_run(g, &run);
@@ -504,7 +518,10 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
     }
     if (tile->t_end - t < UNROLL_T && tile->t_end - tile->t_begin >= UNROLL_T)
       t = tile->t_end - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
-    const size_t t1 = tile->t_end - t < UNROLL_T ? tile->t_end : t + UNROLL_T;
+    const size_t n = wide_blocks(g, VLEN) && tile->t_end - t >= WIDE_T && t < int_lo
+                         ? WIDE_T
+                         : UNROLL_T; /* the first border steps as wide blocks */
+    const size_t t1 = tile->t_end - t < n ? tile->t_end : t + n;
     if (t >= int_lo && t1 <= int_hi && t1 - t == UNROLL_T)
       conv_rows_block(g, tile, t, 1);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
