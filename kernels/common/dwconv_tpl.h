@@ -134,20 +134,42 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
 }
 
 #if VREGS >= 32 && UNROLL_T == 8
+/* The input rows of a block. Interior blocks read row i at x + i * stride.
+ * A border block's row i is padded row first + i: input step
+ * first + i - pad_left if that exists, zeros otherwise (see
+ * conv_step_general), and x points at the tile's row row_base. */
+struct block_rows {
+  const float *x;
+  size_t stride;
+  size_t first, pad_left, in_steps, row_base; /* border blocks only */
+};
+
+static inline __attribute__((always_inline)) vfloat
+block_row(const struct block_rows *src, size_t i, const bool border) {
+  if (!border)
+    return vload(src->x + i * src->stride);
+  const size_t row = src->first + i;
+  if (row < src->pad_left || row - src->pad_left >= src->in_steps)
+    return vzero();
+  return vload(src->x + (row - src->pad_left - src->row_base) * src->stride);
+}
+
 /* Stride 1, dilation 1, whole vectors, `n` steps (UNROLL_T or WIDE_T, a
  * constant): step t + r at tap j reads row t + r + j, so a window of n rows
  * rotates through registers and each tap costs one weight and one input
  * load for n FMAs. Slot k of the window holds row j + k, or j + k + n once
  * tap j + k is done; indices are constants once the inner loops unroll, and
  * the last group stops at tap K - 1 wherever it falls. WIDE_T = 12 chains
- * hide the FMA latency better than 8 where the taps are many. */
+ * hide the FMA latency better than 8 where the taps are many. A border
+ * block loads zeros for the padding's rows in place of copying them. */
 static inline __attribute__((always_inline)) void
-window_block(const float *x, size_t row_stride, const float *w, size_t kernel_size, vfloat bias,
-             float *y, size_t out_stride, dwconv1d_activation act, const size_t n) {
+window_block(const struct block_rows *src, const float *w, size_t kernel_size, vfloat bias,
+             float *y, size_t out_stride, dwconv1d_activation act, const size_t n,
+             const bool border) {
   vfloat acc[WIDE_T], win[WIDE_T];
   for (size_t r = 0; r < n; r++) {
     acc[r] = vzero();
-    win[r] = vload(x + r * row_stride);
+    win[r] = block_row(src, r, border);
   }
   for (size_t j = 0;; j += n) {
 #pragma GCC unroll 16
@@ -159,7 +181,7 @@ window_block(const float *x, size_t row_stride, const float *w, size_t kernel_si
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
       if (j + k + n < kernel_size + n - 1) /* the block reads rows up to K + n - 2 */
-        win[k] = vload(x + (j + k + n) * row_stride);
+        win[k] = block_row(src, j + k + n, border);
     }
   }
 done:
@@ -169,13 +191,25 @@ done:
 static void conv_block_window(const float *x, size_t row_stride, const float *w,
                               size_t kernel_size, vfloat bias, float *y, size_t out_stride,
                               dwconv1d_activation act) {
-  window_block(x, row_stride, w, kernel_size, bias, y, out_stride, act, UNROLL_T);
+  const struct block_rows src = {.x = x, .stride = row_stride};
+  window_block(&src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, false);
 }
 
 static void conv_block_wide(const float *x, size_t row_stride, const float *w,
                             size_t kernel_size, vfloat bias, float *y, size_t out_stride,
                             dwconv1d_activation act) {
-  window_block(x, row_stride, w, kernel_size, bias, y, out_stride, act, WIDE_T);
+  const struct block_rows src = {.x = x, .stride = row_stride};
+  window_block(&src, w, kernel_size, bias, y, out_stride, act, WIDE_T, false);
+}
+
+/* A border block of n = UNROLL_T or WIDE_T steps (see block_rows). */
+static void conv_border_window(const struct block_rows *src, const float *w, size_t kernel_size,
+                               vfloat bias, float *y, size_t out_stride, dwconv1d_activation act,
+                               size_t n) {
+  if (n == WIDE_T)
+    window_block(src, w, kernel_size, bias, y, out_stride, act, WIDE_T, true);
+  else
+    window_block(src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, true);
 }
 #endif
 
@@ -323,13 +357,25 @@ static inline size_t block_rows(const struct dwconv1d_geometry *g, size_t n) {
 
 /* Steps [t, t + n) (n = UNROLL_T, or WIDE_T where wide_blocks holds) of the
  * channel vector at c, `lanes` wide, some of whose taps fall in the
- * padding; the caller checks that their rows fit BORDER_ROWS. */
+ * padding. Windows read the rows in place; other kernels get the copy,
+ * whose rows the caller checks fit BORDER_ROWS. */
 static void conv_border_block(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               const float *xin, size_t t, size_t c, const float *w, size_t n,
                               size_t lanes) {
-  const size_t rows = block_rows(g, n);
-  _Alignas(64) float x[BORDER_ROWS * VLEN], y[WIDE_T * VLEN];
   const size_t first = t * g->stride;
+#if WIDE_T > UNROLL_T
+  if (wide_blocks(g, lanes)) {
+    const struct block_rows src = {.x = xin, .stride = tile->input_stride, .first = first,
+                                   .pad_left = g->pad_left, .in_steps = g->in_steps,
+                                   .row_base = tile->row_base};
+    conv_border_window(&src, w, g->kernel_size, vload(tile->bias + c),
+                       tile->output + (t - tile->t_begin) * tile->output_stride + c,
+                       tile->output_stride, tile->activation, n);
+    return;
+  }
+#endif
+  const size_t rows = block_rows(g, n);
+  _Alignas(64) float x[BORDER_ROWS * VLEN], y[UNROLL_T * VLEN];
   for (size_t i = 0; i < rows; i++) { /* padded row first + i = input step first + i - pad_left */
     const size_t row = first + i;
     vfloat v = vzero();
@@ -337,18 +383,10 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
       v = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
     vstore(x + i * VLEN, v);
   }
-#if WIDE_T > UNROLL_T
-  if (n == WIDE_T) {
-    conv_block_wide(x, VLEN, w, g->kernel_size, vload(tile->bias + c), y, VLEN,
-                    tile->activation);
-  } else
-#endif
-  {
-    const struct block_run run = {.x = x, .row_stride = VLEN, .y = y, .out_stride = VLEN,
-                                  .w = w, .bias = tile->bias + c, .blocks = 1, .lanes = VLEN,
-                                  .act = tile->activation};
-    conv_interior_run(g, &run);
-  }
+  const struct block_run run = {.x = x, .row_stride = VLEN, .y = y, .out_stride = VLEN,
+                                .w = w, .bias = tile->bias + c, .blocks = 1, .lanes = VLEN,
+                                .act = tile->activation};
+  conv_interior_run(g, &run);
   float *out = tile->output + (t - tile->t_begin) * tile->output_stride + c;
   for (size_t r = 0; r < n; r++)
     store_lanes(out + r * tile->output_stride, vload(y + r * VLEN), lanes);
@@ -371,7 +409,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
   const size_t run_end = t1 < int_hi ? t1 : int_hi;
   const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
-  const bool wide = wide_blocks(g, lanes) && block_rows(g, WIDE_T) <= BORDER_ROWS;
+  const bool wide = wide_blocks(g, lanes);
   const vfloat bias = vload(tile->bias + c);
   for (size_t t = t0; t < t1;) {
     if (t1 - t < UNROLL_T && t1 - t0 >= UNROLL_T)
@@ -380,7 +418,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
       const size_t count = wide && t1 - t >= WIDE_T ? WIDE_T : t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
       /* A short block (a decoding step, a tile's last steps) is cheaper
        * step by step than as a whole block with its activation. */
-      if (count >= UNROLL_T && block_rows(g, count) <= BORDER_ROWS)
+      if (count >= UNROLL_T && (wide || block_rows(g, count) <= BORDER_ROWS))
         conv_border_block(g, tile, xin, t, c, w, count, lanes);
       else
         for (size_t r = 0; r < count; r++)
