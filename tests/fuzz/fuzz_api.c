@@ -947,8 +947,11 @@ static void push_empty(stream_run *sr, size_t n) {
   size_t got = SIZE_SENTINEL, per_sequence;
   const size_t want = model_stream_count(sr, n);
   const dwconv1d_status s = dwconv1d_stream_push(sr->stream, n, NULL, NULL, &got);
+  /* Refused when a sequence's floats, or the history's H + n rows, would
+   * not fit size_t bytes (the header's "size overflow"), whatever the batch. */
   if (s != DWCONV1D_OK && (!float_bytes_fit(n, sr->channels, 1, &per_sequence) ||
-                           !float_bytes_fit(want, sr->out_width * 2, 1, &per_sequence))) {
+                           !float_bytes_fit(want, sr->out_width * 2, 1, &per_sequence) ||
+                           n > SIZE_MAX / sizeof(float) - sr->history)) {
     expect_refused(s, DWCONV1D_ERROR_INVALID_ARGUMENT, "dwconv1d_stream_push (empty)");
     CHECK(got == SIZE_SENTINEL, "a refused push wrote out_steps");
     check_stream_phase(sr);
