@@ -25,8 +25,7 @@ enum { SHORT_SPAN = 16, SHORT_GATHER_TIME_TILE = 64 };
 /* From this many taps on, channels_last input is gathered into channel
  * blocks (see gather_rows): the copy is cheap beside the taps' FMAs. With
  * M = 1, windows of up to DIRECT_MAX_SPAN steps still read the caller's rows
- * in place, faster than the copy (Conformer's K = 31, QuartzNet's K = 33),
- * and their border blocks fit the kernels' stack buffer. */
+ * in place, faster than the copy (Conformer's K = 31, QuartzNet's K = 33). */
 enum { GATHER_TAPS = 16, DIRECT_MAX_SPAN = 48 };
 
 /* Up to this span the gathered tiles hold the padding's zeros too (so every

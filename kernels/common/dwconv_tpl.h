@@ -180,7 +180,7 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
 #pragma GCC unroll 16
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
-      if (j + k + n < kernel_size + n - 1) /* the block reads rows up to K + n - 2 */
+      if (j + k + 1 < kernel_size) /* a later tap reads row j + k + n */
         win[k] = block_row(src, j + k + n, border);
     }
   }
@@ -415,7 +415,9 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
     if (t1 - t < UNROLL_T && t1 - t0 >= UNROLL_T)
       t = t1 - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
     if (t < int_lo || t + UNROLL_T > run_end) {
-      const size_t count = wide && t1 - t >= WIDE_T ? WIDE_T : t1 - t < UNROLL_T ? t1 - t : UNROLL_T;
+      const size_t count = wide && t1 - t >= WIDE_T ? WIDE_T
+                           : t1 - t < UNROLL_T      ? t1 - t
+                                                    : UNROLL_T;
       /* A short block (a decoding step, a tile's last steps) is cheaper
        * step by step than as a whole block with its activation. */
       if (count >= UNROLL_T && (wide || block_rows(g, count) <= BORDER_ROWS))
@@ -427,7 +429,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
       continue;
     }
 #if WIDE_T > UNROLL_T
-    if (wide_blocks(g, lanes)) {
+    if (wide) {
       for (; t + WIDE_T <= run_end; t += WIDE_T)
         conv_block_wide(block_input(g, tile, xin, t), tile->input_stride, w, g->kernel_size,
                         bias, tile->output + (t - tile->t_begin) * tile->output_stride + c,
