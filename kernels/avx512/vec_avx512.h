@@ -8,7 +8,9 @@
 
 #include <immintrin.h>
 #include <sleef.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define VLEN 16
 #define ISA_SUFFIX avx512
@@ -44,6 +46,12 @@ static inline vmask vge(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _C
 static inline vmask vlt(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 static inline vmask vle(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
 static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return _mm512_mask_blend_ps(m, b, a); }
+static inline bool vany(vmask m) { return m != 0; }
+
+/* 1 / d within 2^-14 relative; c - a * b in one rounding. */
+#define VRECIP_ESTIMATE 1
+static inline vfloat vrecip_estimate(vfloat d) { return _mm512_rcp14_ps(d); }
+static inline vfloat vfnmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fnmadd_ps(a, b, c); }
 
 static inline vfloat vexp(vfloat a) { return Sleef_expf16_u10avx512f(a); }
 static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f16_u10avx512f(a); }
@@ -55,19 +63,43 @@ static inline vfloat verf(vfloat a) { return Sleef_erff16_u10avx512f(a); }
 static inline float vreduce_add(vfloat a) { return _mm512_reduce_add_ps(a); }
 static inline float vreduce_max(vfloat a) { return _mm512_reduce_max_ps(a); }
 
-/* Stores the transpose of the VLEN x VLEN block rows[i][l] as
- * dst[l * stride + i]: 4 x 4 transposes within each 128-bit lane, then each
- * lane stored where it belongs. The stores of the upper lanes need no
- * shuffle (an extract to memory is a store), so this takes half the
- * shuffles of a full in-register transpose; those compete with the FMAs
- * for the same ports. */
-#define VTRANSPOSE_STORE 1
-static inline void vtranspose_store(vfloat rows[VLEN], float *dst, size_t stride) {
+/* The transpose of a VLEN x VLEN block, dst[l * stride + i] = src[i][l],
+ * two ways. Shuffles, stores and line-splitting stores all bind on this
+ * core; which costs least depends on whether dst's rows are 64-byte
+ * aligned. */
+
+/* Aligned rows: each register is assembled from four rows' 128-bit pieces,
+ * one per lane (inserts from memory, which either shuffle-capable port
+ * takes), so 4 x 4 transposes within the lanes finish it and each row of
+ * the result leaves in one whole store. */
+static inline void vtranspose_copy_whole(const float *const src[16], float *dst, size_t stride) {
+  for (int c = 0; c < 16; c += 4) {
+    __m512 a[4]; /* a[i], lane L: src[4L + i][c .. c + 3] */
+    for (int i = 0; i < 4; i++) {
+      a[i] = _mm512_castps128_ps512(_mm_loadu_ps(src[i] + c));
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[4 + i] + c), 1);
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[8 + i] + c), 2);
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[12 + i] + c), 3);
+    }
+    const __m512 t0 = _mm512_unpacklo_ps(a[0], a[1]), t1 = _mm512_unpackhi_ps(a[0], a[1]);
+    const __m512 t2 = _mm512_unpacklo_ps(a[2], a[3]), t3 = _mm512_unpackhi_ps(a[2], a[3]);
+    /* column c + k of all 16 rows */
+    _mm512_storeu_ps(dst + (size_t)c * stride, _mm512_shuffle_ps(t0, t2, 0x44));
+    _mm512_storeu_ps(dst + (size_t)(c + 1) * stride, _mm512_shuffle_ps(t0, t2, 0xEE));
+    _mm512_storeu_ps(dst + (size_t)(c + 2) * stride, _mm512_shuffle_ps(t1, t3, 0x44));
+    _mm512_storeu_ps(dst + (size_t)(c + 3) * stride, _mm512_shuffle_ps(t1, t3, 0xEE));
+  }
+}
+
+/* Other rows, where whole stores would split cache lines: 4 x 4 transposes
+ * within the lanes of whole source rows, then each 128-bit lane stored
+ * where it belongs (an extract to memory needs no shuffle). */
+static inline void vtranspose_copy_lanes(const float *const src[16], float *dst, size_t stride) {
   for (int g = 0; g < 16; g += 4) {
-    const __m512 t0 = _mm512_unpacklo_ps(rows[g], rows[g + 1]);
-    const __m512 t1 = _mm512_unpackhi_ps(rows[g], rows[g + 1]);
-    const __m512 t2 = _mm512_unpacklo_ps(rows[g + 2], rows[g + 3]);
-    const __m512 t3 = _mm512_unpackhi_ps(rows[g + 2], rows[g + 3]);
+    const __m512 r0 = _mm512_loadu_ps(src[g]), r1 = _mm512_loadu_ps(src[g + 1]);
+    const __m512 r2 = _mm512_loadu_ps(src[g + 2]), r3 = _mm512_loadu_ps(src[g + 3]);
+    const __m512 t0 = _mm512_unpacklo_ps(r0, r1), t1 = _mm512_unpackhi_ps(r0, r1);
+    const __m512 t2 = _mm512_unpacklo_ps(r2, r3), t3 = _mm512_unpackhi_ps(r2, r3);
     /* u[k], lane L: column 4L + k of rows g .. g + 3 */
     const __m512 u[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
                          _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
@@ -79,6 +111,14 @@ static inline void vtranspose_store(vfloat rows[VLEN], float *dst, size_t stride
       _mm_storeu_ps(col + 12 * stride, _mm512_extractf32x4_ps(u[k], 3));
     }
   }
+}
+
+#define VTRANSPOSE_COPY 1
+static inline void vtranspose_copy(const float *const src[16], float *dst, size_t stride) {
+  if (((uintptr_t)dst | stride * sizeof(float)) % 64 == 0)
+    vtranspose_copy_whole(src, dst, stride);
+  else
+    vtranspose_copy_lanes(src, dst, stride);
 }
 
 /* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table. */

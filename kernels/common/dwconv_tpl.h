@@ -709,12 +709,16 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
 
 /* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */
 
-#ifndef VTRANSPOSE_STORE
-/* dst[l * stride + i] = rows[i][l]: the layer's in-register transpose. */
-static inline void vtranspose_store(vfloat rows[VLEN], float *dst, size_t stride) {
-  vtranspose(rows);
+#ifndef VTRANSPOSE_COPY
+/* dst[l * stride + i] = src[i][l] for a VLEN x VLEN block: the layer's
+ * in-register transpose. */
+static inline void vtranspose_copy(const float *const src[VLEN], float *dst, size_t stride) {
+  vfloat v[VLEN];
+  for (size_t i = 0; i < VLEN; i++)
+    v[i] = vload(src[i]);
+  vtranspose(v);
   for (size_t l = 0; l < VLEN; l++)
-    vstore(dst + l * stride, rows[l]);
+    vstore(dst + l * stride, v[l]);
 }
 #endif
 
@@ -724,10 +728,10 @@ static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, s
   size_t r = lo;
   if (lanes == VLEN) {
     for (; r + VLEN <= hi; r += VLEN) {
-      vfloat v[VLEN];
+      const float *src[VLEN];
       for (size_t l = 0; l < VLEN; l++)
-        v[l] = vload(rows[l] + r);
-      vtranspose_store(v, dst + (r - lo) * VLEN, VLEN);
+        src[l] = rows[l] + r;
+      vtranspose_copy(src, dst + (r - lo) * VLEN, VLEN);
     }
   }
   for (; r < hi; r++)
@@ -742,10 +746,10 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
   size_t t = 0;
   if (lanes == VLEN) {
     for (; t + VLEN <= steps; t += VLEN) {
-      vfloat v[VLEN];
+      const float *src[VLEN];
       for (size_t k = 0; k < VLEN; k++)
-        v[k] = vload(tile + (t + k) * tile_stride);
-      vtranspose_store(v, out + t, out_stride);
+        src[k] = tile + (t + k) * tile_stride;
+      vtranspose_copy(src, out + t, out_stride);
     }
   }
   for (; t < steps; t++)
