@@ -133,7 +133,6 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
   store_block(y, out_stride, acc, bias, lanes, act);
 }
 
-#if VREGS >= 32 && UNROLL_T == 8
 /* The input rows of a block. Interior blocks read row i at x + i * stride.
  * A border block's row i is padded row first + i: input step
  * first + i - pad_left if that exists, zeros otherwise (see
@@ -145,15 +144,16 @@ struct block_rows {
 };
 
 static inline __attribute__((always_inline)) vfloat
-block_row(const struct block_rows *src, size_t i, const bool border) {
+block_row(const struct block_rows *src, size_t i, size_t lanes, const bool border) {
   if (!border)
-    return vload(src->x + i * src->stride);
+    return load_lanes(src->x + i * src->stride, lanes);
   const size_t row = src->first + i;
   if (row < src->pad_left || row - src->pad_left >= src->in_steps)
     return vzero();
-  return vload(src->x + (row - src->pad_left - src->row_base) * src->stride);
+  return load_lanes(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes);
 }
 
+#if VREGS >= 32 && UNROLL_T == 8
 /* Stride 1, dilation 1, whole vectors, `n` steps (UNROLL_T or WIDE_T, a
  * constant): step t + r at tap j reads row t + r + j, so a window of n rows
  * rotates through registers and each tap costs one weight and one input
@@ -169,7 +169,7 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
   vfloat acc[WIDE_T], win[WIDE_T];
   for (size_t r = 0; r < n; r++) {
     acc[r] = vzero();
-    win[r] = block_row(src, r, border);
+    win[r] = block_row(src, r, VLEN, border);
   }
   for (size_t j = 0;; j += n) {
 #pragma GCC unroll 16
@@ -181,7 +181,7 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
       if (j + k + 1 < kernel_size) /* a later tap reads row j + k + n */
-        win[k] = block_row(src, j + k + n, border);
+        win[k] = block_row(src, j + k + n, VLEN, border);
     }
   }
 done:
@@ -227,6 +227,7 @@ struct block_run {
   size_t x_step, y_step, w_step, bias_step; /* floats from one block to the next */
   size_t lanes;       /* of every block */
   dwconv1d_activation act;
+  const struct block_rows *border; /* if set, one block whose rows these are */
 };
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
@@ -242,24 +243,36 @@ enum { SHORT_TAPS = 8 };
 #endif
 
 static inline __attribute__((always_inline)) void
-conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
-  for (size_t b = 0; b < run->blocks; b++) {
-    const float *x = run->x + b * run->x_step, *w = run->w + b * run->w_step;
-    vfloat wv[SHORT_TAPS], acc[UNROLL_T];
-    for (size_t j = 0; j < k; j++)
-      wv[j] = vload(w + j * VLEN);
-    for (size_t r = 0; r < UNROLL_T; r++)
-      acc[r] = vzero();
+short_block(const struct block_rows *src, const float *w, const size_t k, const size_t s,
+            size_t lanes, const bool border, float *y, size_t out_stride, vfloat bias,
+            dwconv1d_activation act) {
+  vfloat wv[SHORT_TAPS], acc[UNROLL_T];
+  for (size_t j = 0; j < k; j++)
+    wv[j] = vload(w + j * VLEN);
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vzero();
 #pragma GCC unroll 32
-    for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
-      const vfloat xi = load_lanes(x + i * run->row_stride, lanes);
+  for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
+    const vfloat xi = block_row(src, i, lanes, border);
 #pragma GCC unroll 16
-      for (size_t j = 0; j < k; j++)
-        if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
-          acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
-    }
-    store_block(run->y + b * run->y_step, run->out_stride, acc,
-                vload(run->bias + b * run->bias_step), lanes, run->act);
+    for (size_t j = 0; j < k; j++)
+      if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
+        acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
+  }
+  store_block(y, out_stride, acc, bias, lanes, act);
+}
+
+static inline __attribute__((always_inline)) void
+conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
+  if (run->border) {
+    short_block(run->border, run->w, k, s, lanes, true, run->y, run->out_stride,
+                vload(run->bias), run->act);
+    return;
+  }
+  for (size_t b = 0; b < run->blocks; b++) {
+    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
+    short_block(&src, run->w + b * run->w_step, k, s, lanes, false, run->y + b * run->y_step,
+                run->out_stride, vload(run->bias + b * run->bias_step), run->act);
   }
 }
 
@@ -374,6 +387,17 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
     return;
   }
 #endif
+  if (is_short(g)) { /* n = UNROLL_T: short kernels take no wide blocks */
+    const struct block_rows src = {.x = xin, .stride = tile->input_stride, .first = first,
+                                   .pad_left = g->pad_left, .in_steps = g->in_steps,
+                                   .row_base = tile->row_base};
+    const struct block_run run = {
+        .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
+        .out_stride = tile->output_stride, .w = w, .bias = tile->bias + c, .blocks = 1,
+        .lanes = lanes, .act = tile->activation, .border = &src};
+    conv_run_short_any(&run, g->kernel_size, g->stride);
+    return;
+  }
   const size_t rows = block_rows(g, n);
   _Alignas(64) float x[BORDER_ROWS * VLEN], y[UNROLL_T * VLEN];
   for (size_t i = 0; i < rows; i++) { /* padded row first + i = input step first + i - pad_left */
