@@ -67,8 +67,13 @@ store_rows_n(float *y, size_t out_stride, const vfloat *sum, size_t rows, size_t
   else if (act == DWCONV1D_ACTIVATION_RELU)
     for (size_t r = 0; r < rows; r++)
       store_lanes(y + r * out_stride, vmax(vzero(), sum[r]), lanes);
-  else
-    store_block_activated(y, out_stride, sum, rows, lanes, act);
+  else { /* a copy: were sum's own address to escape, every path would
+          * store the sums to memory first */
+    vfloat copy[WIDE_T];
+    for (size_t r = 0; r < rows; r++)
+      copy[r] = sum[r];
+    store_block_activated(y, out_stride, copy, rows, lanes, act);
+  }
 }
 
 static inline __attribute__((always_inline)) void
