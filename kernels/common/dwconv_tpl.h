@@ -176,6 +176,8 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
     acc[r] = vzero();
     win[r] = block_row(src, r, VLEN, border);
   }
+  if (kernel_size == 0)
+    __builtin_unreachable();
   for (size_t j = 0;; j += n) {
 #pragma GCC unroll 16
     for (size_t k = 0; k < n; k++) {
