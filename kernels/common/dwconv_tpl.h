@@ -18,6 +18,16 @@
 #include "activation_tpl.h"
 #include "kernel.h"
 
+/* Full unrolling of a loop whose trip count is a constant once inlined, so
+ * that the array indices in it (sums, window slots, weights) become
+ * register names. gcc and clang spell the pragma differently; without it
+ * clang keeps those arrays on the stack. */
+#if defined(__clang__)
+#define UNROLL_FULL _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL_FULL _Pragma("GCC unroll 32")
+#endif
+
 #define DWCONV1D_CAT_(a, b) a##b
 #define DWCONV1D_CAT(a, b) DWCONV1D_CAT_(a, b)
 
@@ -179,12 +189,12 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
   if (kernel_size == 0)
     __builtin_unreachable();
   for (size_t j = 0;; j += n) {
-#pragma GCC unroll 16
+UNROLL_FULL
     for (size_t k = 0; k < n; k++) {
       if (j + k == kernel_size) /* kernel_size >= 1 */
         goto done;
       const vfloat wj = vload(w + (j + k) * VLEN);
-#pragma GCC unroll 16
+UNROLL_FULL
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
       if (j + k + 1 < kernel_size) /* a later tap reads row j + k + n */
@@ -258,10 +268,10 @@ short_block(const struct block_rows *src, const float *w, const size_t k, const 
     wv[j] = vload(w + j * VLEN);
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
-#pragma GCC unroll 32
+UNROLL_FULL
   for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
     const vfloat xi = block_row(src, i, lanes, border);
-#pragma GCC unroll 16
+UNROLL_FULL
     for (size_t j = 0; j < k; j++)
       if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
         acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
