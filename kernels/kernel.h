@@ -57,6 +57,9 @@ struct dwconv1d_rows {
 struct dwconv1d_kernels {
   dwconv1d_isa isa;
   size_t vlen; /* floats per vector: the channel block width of packed weights */
+  /* channels_last, M = 1: long kernels of up to this span run fastest on
+   * the caller's rows in place, longer ones through channel blocks. */
+  size_t direct_max_span;
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the

@@ -24,9 +24,10 @@ enum { SHORT_SPAN = 16, SHORT_GATHER_TIME_TILE = 64 };
 
 /* From this many taps on, channels_last input is gathered into channel
  * blocks (see gather_rows): the copy is cheap beside the taps' FMAs. With
- * M = 1, windows of up to DIRECT_MAX_SPAN steps still read the caller's rows
- * in place, faster than the copy (Conformer's K = 31, QuartzNet's K = 33). */
-enum { GATHER_TAPS = 16, DIRECT_MAX_SPAN = 48 };
+ * M = 1, kernels whose span is at most the kernels' direct_max_span still
+ * read the caller's rows in place (the windows of the 32-register ISAs:
+ * Conformer's K = 31, QuartzNet's K = 33). */
+enum { GATHER_TAPS = 16 };
 
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
@@ -486,7 +487,8 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
   plan->by_rows = plan->channels_first && p->strides <= 2 && p->kernel_size < GATHER_TAPS;
   plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
-                                    (p->kernel_size >= GATHER_TAPS && span > DIRECT_MAX_SPAN));
+                                    (p->kernel_size >= GATHER_TAPS &&
+                                     span > layer->kernels->direct_max_span));
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
   plan->gather_steps = span <= SHORT_SPAN ? SHORT_GATHER_TIME_TILE : GATHER_TIME_TILE;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
