@@ -61,8 +61,12 @@ static __attribute__((noinline)) void store_block_activated(float *y, size_t out
                                                             const vfloat *acc, size_t rows,
                                                             size_t lanes,
                                                             dwconv1d_activation act) {
-  for (size_t r = 0; r < rows; r++)
-    store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
+  if (act == DWCONV1D_ACTIVATION_SILU) /* Mamba's: one dispatch per block */
+    for (size_t r = 0; r < rows; r++)
+      store_lanes(y + r * out_stride, activate(acc[r], DWCONV1D_ACTIVATION_SILU), lanes);
+  else
+    for (size_t r = 0; r < rows; r++)
+      store_lanes(y + r * out_stride, activate(acc[r], act), lanes);
 }
 
 /* Stores `rows` sums activated, one per out_stride. Linear and ReLU stay
