@@ -8,7 +8,6 @@
 
 #include <immintrin.h>
 #include <sleef.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,12 +45,6 @@ static inline vmask vge(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _C
 static inline vmask vlt(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 static inline vmask vle(vfloat a, vfloat b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
 static inline vfloat vselect(vmask m, vfloat a, vfloat b) { return _mm512_mask_blend_ps(m, b, a); }
-static inline bool vany(vmask m) { return m != 0; }
-
-/* 1 / d within 2^-14 relative; c - a * b in one rounding. */
-#define VRECIP_ESTIMATE 1
-static inline vfloat vrecip_estimate(vfloat d) { return _mm512_rcp14_ps(d); }
-static inline vfloat vfnmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fnmadd_ps(a, b, c); }
 
 static inline vfloat vexp(vfloat a) { return Sleef_expf16_u10avx512f(a); }
 static inline vfloat vexpm1(vfloat a) { return Sleef_expm1f16_u10avx512f(a); }
