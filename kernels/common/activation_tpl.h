@@ -71,37 +71,45 @@ static inline vfloat act_squareplus(vfloat x) {
   return vmul(vadd(x, root), vset1(0.5f));
 }
 
+/* The elementwise activations other than linear, each as X(name, value of
+ * x): the one list that activate() and the kernels' per-block stores
+ * (store_block_activated) expand. Axis activations run as row passes. */
+#define ELEMENTWISE_ACTIVATIONS(X)                                                  \
+  X(RELU, vmax(vzero(), x))                                                         \
+  X(RELU6, act_relu6(x))                                                            \
+  X(LEAKY_RELU, vselect(vlt(x, vzero()), vmul(vset1(0.2f), x), x))                  \
+  X(ELU, act_elu(x, 1.0f))                                                          \
+  X(SELU, vmul(vset1(1.05070098735548049f), act_elu(x, 1.67326324235437728f)))      \
+  X(CELU, act_elu(x, 1.0f))                                                         \
+  X(SIGMOID, act_sigmoid(x))                                                        \
+  X(HARD_SIGMOID, act_hard_sigmoid(x))                                              \
+  X(HARD_SILU, vmul(x, act_hard_sigmoid(x)))                                        \
+  X(SILU, vmul(x, act_sigmoid(x)))                                                  \
+  X(GELU, act_gelu(x))                                                              \
+  X(GELU_APPROXIMATE, act_gelu_approximate(x))                                      \
+  X(TANH, vtanh(x))                                                                 \
+  X(TANH_SHRINK, vsub(x, vtanh(x)))                                                 \
+  X(HARD_TANH, vmin(vset1(1.0f), vmax(vset1(-1.0f), x)))                            \
+  X(HARD_SHRINK, act_hard_shrink(x))                                                \
+  X(SOFT_SHRINK, act_soft_shrink(x))                                                \
+  X(SOFTPLUS, act_softplus(x))                                                      \
+  X(SOFTSIGN, vdiv(x, vadd(vset1(1.0f), vabs(x))))                                  \
+  X(SPARSE_PLUS, act_sparse_plus(x))                                                \
+  X(SPARSE_SIGMOID, act_sparse_sigmoid(x))                                          \
+  X(SQUAREPLUS, act_squareplus(x))                                                  \
+  X(MISH, vmul(x, vtanh(act_softplus(x))))                                          \
+  X(EXPONENTIAL, vexp(x))                                                           \
+  X(LOG_SIGMOID, vsub(vzero(), act_softplus(vsub(vzero(), x))))
+
 /* One elementwise activation. The switch is on a loop-invariant value, so
- * the branch predicts perfectly; axis activations are row passes elsewhere. */
+ * the branch predicts perfectly; a constant `a` folds it away. */
 static inline vfloat activate(vfloat x, dwconv1d_activation a) {
   switch (a) {
-  case DWCONV1D_ACTIVATION_RELU: return vmax(vzero(), x);
-  case DWCONV1D_ACTIVATION_RELU6: return act_relu6(x);
-  case DWCONV1D_ACTIVATION_LEAKY_RELU:
-    return vselect(vlt(x, vzero()), vmul(vset1(0.2f), x), x);
-  case DWCONV1D_ACTIVATION_ELU: return act_elu(x, 1.0f);
-  case DWCONV1D_ACTIVATION_SELU:
-    return vmul(vset1(1.05070098735548049f), act_elu(x, 1.67326324235437728f));
-  case DWCONV1D_ACTIVATION_CELU: return act_elu(x, 1.0f);
-  case DWCONV1D_ACTIVATION_SIGMOID: return act_sigmoid(x);
-  case DWCONV1D_ACTIVATION_HARD_SIGMOID: return act_hard_sigmoid(x);
-  case DWCONV1D_ACTIVATION_HARD_SILU: return vmul(x, act_hard_sigmoid(x));
-  case DWCONV1D_ACTIVATION_SILU: return vmul(x, act_sigmoid(x));
-  case DWCONV1D_ACTIVATION_GELU: return act_gelu(x);
-  case DWCONV1D_ACTIVATION_GELU_APPROXIMATE: return act_gelu_approximate(x);
-  case DWCONV1D_ACTIVATION_TANH: return vtanh(x);
-  case DWCONV1D_ACTIVATION_TANH_SHRINK: return vsub(x, vtanh(x));
-  case DWCONV1D_ACTIVATION_HARD_TANH: return vmin(vset1(1.0f), vmax(vset1(-1.0f), x));
-  case DWCONV1D_ACTIVATION_HARD_SHRINK: return act_hard_shrink(x);
-  case DWCONV1D_ACTIVATION_SOFT_SHRINK: return act_soft_shrink(x);
-  case DWCONV1D_ACTIVATION_SOFTPLUS: return act_softplus(x);
-  case DWCONV1D_ACTIVATION_SOFTSIGN: return vdiv(x, vadd(vset1(1.0f), vabs(x)));
-  case DWCONV1D_ACTIVATION_SPARSE_PLUS: return act_sparse_plus(x);
-  case DWCONV1D_ACTIVATION_SPARSE_SIGMOID: return act_sparse_sigmoid(x);
-  case DWCONV1D_ACTIVATION_SQUAREPLUS: return act_squareplus(x);
-  case DWCONV1D_ACTIVATION_MISH: return vmul(x, vtanh(act_softplus(x)));
-  case DWCONV1D_ACTIVATION_EXPONENTIAL: return vexp(x);
-  case DWCONV1D_ACTIVATION_LOG_SIGMOID: return vsub(vzero(), act_softplus(vsub(vzero(), x)));
+#define ACTIVATE_CASE(name, value)                                                  \
+  case DWCONV1D_ACTIVATION_##name:                                                  \
+    return value;
+    ELEMENTWISE_ACTIVATIONS(ACTIVATE_CASE)
+#undef ACTIVATE_CASE
   default: return x; /* LINEAR; axis activations run as row passes */
   }
 }
