@@ -350,6 +350,12 @@ static inline bool wide_blocks(const struct dwconv1d_geometry *g, size_t lanes) 
          !is_short(g);
 }
 
+/* Whether interior steps of `lanes` channels, dilation d > 1, go as phased
+ * windows (see conv_phased_windows). */
+static inline bool phased_windows(const struct dwconv1d_geometry *g, size_t lanes) {
+  return WIDE_T > UNROLL_T && lanes == VLEN && g->stride == 1 && g->dilation > 1;
+}
+
 /* One output step whose taps may fall in the padding, where they read
  * zeros. One accumulator in a register: consecutive calls are independent,
  * so out-of-order execution overlaps their dependency chains. */
@@ -460,6 +466,29 @@ static inline const float *block_input(const struct dwconv1d_geometry *g,
   return xin + (t * g->stride - g->pad_left - tile->row_base) * tile->input_stride;
 }
 
+#if WIDE_T > UNROLL_T
+/* Interior steps from t on of the channel vector at c, dilation d > 1 and
+ * stride 1: steps t + p, t + p + d, ... read rows d apart at every tap, so
+ * n of them are a dilation-1 window over every d-th row. Groups of n * d
+ * steps (n = WIDE_T, then UNROLL_T) run as d such windows while they fit
+ * before `end`; returns the first step left. */
+static size_t conv_phased_windows(const struct dwconv1d_geometry *g,
+                                  const struct dwconv1d_tile *tile, const float *xin,
+                                  const float *w, vfloat bias, size_t c, size_t t, size_t end) {
+  const size_t d = g->dilation, xs = d * tile->input_stride, ys = d * tile->output_stride;
+  float *y = tile->output + c;
+  for (; (end - t) / d >= WIDE_T; t += WIDE_T * d)
+    for (size_t p = 0; p < d; p++)
+      conv_block_wide(block_input(g, tile, xin, t + p), xs, w, g->kernel_size, bias,
+                      y + (t + p - tile->t_begin) * tile->output_stride, ys, tile->activation);
+  for (; (end - t) / d >= UNROLL_T; t += UNROLL_T * d)
+    for (size_t p = 0; p < d; p++)
+      conv_block_window(block_input(g, tile, xin, t + p), xs, w, g->kernel_size, bias,
+                        y + (t + p - tile->t_begin) * tile->output_stride, ys, tile->activation);
+  return t;
+}
+#endif
+
 /* Output steps [t0, t1) of the channel vector starting at channel c:
  * border blocks where taps may fall in the padding, one run of interior
  * blocks between. */
@@ -495,6 +524,11 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
         conv_block_wide(block_input(g, tile, xin, t), tile->input_stride, w, g->kernel_size,
                         bias, tile->output + (t - tile->t_begin) * tile->output_stride + c,
                         tile->output_stride, tile->activation);
+      if (t + UNROLL_T > run_end)
+        continue;
+    }
+    if (phased_windows(g, lanes)) {
+      t = conv_phased_windows(g, tile, xin, w, bias, c, t, run_end);
       if (t + UNROLL_T > run_end)
         continue;
     }
