@@ -19,8 +19,9 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
 enum { GATHER_TIME_TILE = 256 };
 
 /* Short windows re-gather few rows per tile: shorter tiles, whose
- * expanded rows stay in L1 while the kernels read them. */
-enum { SHORT_SPAN = 16, SHORT_GATHER_TIME_TILE = 64 };
+ * expanded rows stay in L1 while the kernels read them. Expansions
+ * (M > 1) write one output row per input lane they read: shorter still. */
+enum { SHORT_SPAN = 16, SHORT_GATHER_TIME_TILE = 64, EXPAND_GATHER_TIME_TILE = 32 };
 
 /* From this many taps on, channels_last input is gathered into channel
  * blocks (see gather_rows): the copy is cheap beside the taps' FMAs. With
@@ -490,7 +491,9 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                                     (p->kernel_size >= GATHER_TAPS &&
                                      span > layer->kernels->direct_max_span));
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
-  plan->gather_steps = span <= SHORT_SPAN ? SHORT_GATHER_TIME_TILE : GATHER_TIME_TILE;
+  plan->gather_steps = span > SHORT_SPAN            ? GATHER_TIME_TILE
+                       : p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE
+                                                 : SHORT_GATHER_TIME_TILE;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
   if (batch > 0)
