@@ -333,13 +333,48 @@ static void run_cross_isa(uint64_t seed, test_counts *counts) {
   printf("cross-ISA: %zu cases, %.2f s\n", cases, test_now() - t0);
 }
 
+/* channels_last depth multipliers past the sweep's 8, around the vector
+ * widths and the 2^16 up to which the x86 paths compute the expansion's
+ * lane mapping in floating point: each output channel must read input
+ * channel oc / M on every path. */
+static void run_large_multipliers(uint64_t seed, test_counts *counts) {
+  static const size_t multipliers[] = {9, 15, 16, 17, 31, 33, 100, 1000, 65535, 65536, 65537, 70001};
+  const double t0 = test_now();
+  for (size_t i = 0; i < sizeof multipliers / sizeof multipliers[0]; ++i) {
+    test_rng r = test_rng_make(seed ^ 0x3417000u, i);
+    test_case tc;
+    memset(&tc, 0, sizeof tc);
+    tc.problem.params = dwconv1d_params_default(3);
+    tc.problem.params.padding = DWCONV1D_PADDING_SAME;
+    tc.problem.params.depth_multiplier = multipliers[i];
+    tc.problem.batch = 1;
+    tc.problem.channels = 3;
+    tc.problem.steps = 9;
+    allocate_and_fill(&tc, &r, 2.0);
+    ref_expectation ex;
+    if (!test_count(counts, ref_expectation_compute(&tc.problem, &ex))) {
+      case_free(&tc);
+      continue;
+    }
+    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
+      if (dwconv1d_isa_supported((dwconv1d_isa)k))
+        test_count(counts, test_run_and_check(&tc.problem, &ex, (dwconv1d_isa)k, seed, i, NULL));
+    ref_expectation_free(&ex);
+    case_free(&tc);
+  }
+  printf("large depth multipliers: %.2f s\n", test_now() - t0);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   test_counts counts = {0, 0, 0};
   const uint64_t seed = test_seed(0x5EED0001D1C0FFEEu);
   run_sweep(seed, &counts);
   run_stride_dilation_refusal(&counts);
-  if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) run_cross_isa(seed, &counts);
+  if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) {
+    run_cross_isa(seed, &counts);
+    run_large_multipliers(seed, &counts);
+  }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
 }

@@ -119,6 +119,21 @@ typedef __m512i vindex;
 static inline vindex vindex_of(const int src[16]) { return _mm512_loadu_si512(src); }
 static inline vfloat vpermute(vfloat table, vindex idx) { return _mm512_permutexvar_ps(idx, table); }
 
+/* Lane l = (skip + l) / m, built in registers (an index stored to memory
+ * and loaded back waits for every pending store: depth_multiplier 4
+ * 5 % faster; AVX2 measured no gain). Exact for m up to
+ * VINDEX_EXPAND_MAX_M: skip + l < m + VLEN is exact in float, and the
+ * quotient rounds to within 2^-20 of itself, short of the next integer by
+ * at least 1 / m. */
+#define VINDEX_EXPAND_MAX_M 65536
+static inline vindex vindex_expand(size_t skip, size_t m) {
+  const vindex lane = _mm512_add_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+      _mm512_set1_epi32((int)skip));
+  const __m512 quotient = _mm512_div_ps(_mm512_cvtepi32_ps(lane), _mm512_set1_ps((float)m));
+  return _mm512_cvttps_epi32(quotient);
+}
+
 /* Lanes 0, 2, 4, ... of a then of b: every other step of two vectors. */
 static inline vfloat veven(vfloat a, vfloat b) {
   return _mm512_permutex2var_ps(

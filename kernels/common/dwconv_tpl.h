@@ -865,6 +865,23 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
 
 /* ---- depth_multiplier > 1: channels_last rows expanded by permutes ---- */
 
+/* Lane l = (skip + l) / m: in registers where the vector layer can
+ * (vindex_expand), else counted (a division per lane costs more than the
+ * copy). */
+static inline vindex expand_index(size_t skip, size_t m) {
+#ifdef VINDEX_EXPAND_MAX_M
+  if (m <= VINDEX_EXPAND_MAX_M)
+    return vindex_expand(skip, m);
+#endif
+  int src_lane[VLEN];
+  for (size_t l = 0, q = 0, r = skip; l < VLEN; l++) {
+    src_lane[l] = (int)q;
+    if (++r == m)
+      r = 0, q++;
+  }
+  return vindex_of(src_lane);
+}
+
 /* dst[r * VLEN + l] = x[r * row_stride + (first + l) / m] for `rows` rows
  * and lanes l < `lanes` (lanes beyond hold copies of valid values). */
 static void expand_block(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
@@ -876,13 +893,7 @@ static void expand_block(const float *x, size_t row_stride, size_t rows, size_t 
     return;
   }
   const size_t skip = first % m, need = (skip + lanes + m - 1) / m;
-  int src_lane[VLEN]; /* (skip + l) / m, counted: a division per lane costs more than the copy */
-  for (size_t l = 0, q = 0, r = skip; l < VLEN; l++) {
-    src_lane[l] = (int)q;
-    if (++r == m)
-      r = 0, q++;
-  }
-  const vindex idx = vindex_of(src_lane);
+  const vindex idx = expand_index(skip, m);
   for (size_t r = 0; r < rows; r++)
     vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, need), idx));
 }
