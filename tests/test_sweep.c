@@ -334,11 +334,12 @@ static void run_cross_isa(uint64_t seed, test_counts *counts) {
 }
 
 /* channels_last depth multipliers past the sweep's 8, around the vector
- * widths and the 2^16 up to which the x86 paths compute the expansion's
- * lane mapping in floating point: each output channel must read input
- * channel oc / M on every path. */
+ * widths and the 2^16 up to which the AVX-512 path computes the
+ * expansion's lane mapping in floating point: each output channel must
+ * read input channel oc / M on every path. */
 static void run_large_multipliers(uint64_t seed, test_counts *counts) {
-  static const size_t multipliers[] = {9, 15, 16, 17, 31, 33, 100, 1000, 65535, 65536, 65537, 70001};
+  static const size_t multipliers[] = {9,    15,    16,    17,    31,    33,
+                                        100,  1000,  65535, 65536, 65537, 70001};
   const double t0 = test_now();
   for (size_t i = 0; i < sizeof multipliers / sizeof multipliers[0]; ++i) {
     test_rng r = test_rng_make(seed ^ 0x3417000u, i);
