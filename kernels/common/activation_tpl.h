@@ -18,10 +18,11 @@ static inline vfloat act_softplus(vfloat x) {
   return vadd(vmax(vzero(), x), tail);
 }
 
-/* x * sigmoid(x) as x / (1 + exp(-x)): one rounding, and one operation,
- * fewer (Mamba's prefill and decode 3 % faster); the same at +-Inf and NaN. */
-static inline vfloat act_silu(vfloat x) {
-  return vdiv(x, vadd(vset1(1.0f), vexp(vsub(vzero(), x))));
+/* a * sigmoid(b) as a / (1 + exp(-b)): one rounding, and one operation,
+ * fewer (Mamba's SiLU prefill and decode 3 % faster); the same at +-Inf
+ * and NaN. */
+static inline vfloat act_times_sigmoid(vfloat a, vfloat b) {
+  return vdiv(a, vadd(vset1(1.0f), vexp(vsub(vzero(), b))));
 }
 
 static inline vfloat act_relu6(vfloat x) { return vmin(vset1(6.0f), vmax(vzero(), x)); }
@@ -90,7 +91,7 @@ static inline vfloat act_squareplus(vfloat x) {
   X(SIGMOID, act_sigmoid(x))                                                        \
   X(HARD_SIGMOID, act_hard_sigmoid(x))                                              \
   X(HARD_SILU, vmul(x, act_hard_sigmoid(x)))                                        \
-  X(SILU, act_silu(x))                                                              \
+  X(SILU, act_times_sigmoid(x, x))                                                  \
   X(GELU, act_gelu(x))                                                              \
   X(GELU_APPROXIMATE, act_gelu_approximate(x))                                      \
   X(TANH, vtanh(x))                                                                 \

@@ -961,7 +961,7 @@ static void glu_row(const float *x, size_t half, float *out) {
     const size_t lanes = half - i < VLEN ? half - i : VLEN;
     const vfloat a = load_lanes(x + i, lanes);
     const vfloat b = load_lanes(x + half + i, lanes);
-    store_lanes(out + i, vmul(a, act_sigmoid(b)), lanes);
+    store_lanes(out + i, act_times_sigmoid(a, b), lanes);
   }
 }
 
