@@ -366,6 +366,48 @@ static void run_large_multipliers(uint64_t seed, test_counts *counts) {
   printf("large depth multipliers: %.2f s\n", test_now() - t0);
 }
 
+/* Long dilated kernels whose span the 32-register paths read in place
+ * (at most 48 rows): their interior runs as phased windows, rarer in the
+ * random sweep than its fixed kernel sizes. */
+static void run_dilated_windows(uint64_t seed, test_counts *counts) {
+  static const struct {
+    size_t k, d, channels, steps;
+    dwconv1d_padding padding;
+    dwconv1d_activation activation;
+  } cases[] = {
+      {20, 2, 48, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {16, 3, 33, 200, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
+      {24, 2, 64, 500, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
+      {17, 2, 16, 100, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {16, 2, 70, 64, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_GELU},
+  };
+  const double t0 = test_now();
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    test_rng r = test_rng_make(seed ^ 0xD1A7000u, i);
+    test_case tc;
+    memset(&tc, 0, sizeof tc);
+    tc.problem.params = dwconv1d_params_default(cases[i].k);
+    tc.problem.params.dilation_rate = cases[i].d;
+    tc.problem.params.padding = cases[i].padding;
+    tc.problem.params.activation = cases[i].activation;
+    tc.problem.batch = 2;
+    tc.problem.channels = cases[i].channels;
+    tc.problem.steps = cases[i].steps;
+    allocate_and_fill(&tc, &r, 2.0);
+    ref_expectation ex;
+    if (!test_count(counts, ref_expectation_compute(&tc.problem, &ex))) {
+      case_free(&tc);
+      continue;
+    }
+    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
+      if (dwconv1d_isa_supported((dwconv1d_isa)k))
+        test_count(counts, test_run_and_check(&tc.problem, &ex, (dwconv1d_isa)k, seed, i, NULL));
+    ref_expectation_free(&ex);
+    case_free(&tc);
+  }
+  printf("dilated windows: %.2f s\n", test_now() - t0);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
   test_counts counts = {0, 0, 0};
@@ -375,6 +417,7 @@ int main(void) {
   if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) {
     run_cross_isa(seed, &counts);
     run_large_multipliers(seed, &counts);
+    run_dilated_windows(seed, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);

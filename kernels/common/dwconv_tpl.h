@@ -628,14 +628,15 @@ enum { PREFETCH_MIN_BYTES = 1 << 20 };
 
 /* Rows of many channels (a row per step, channel vectors side by side): a
  * group of steps at a time, across every channel vector, so the rows come
- * from memory once and in order. A short dilated kernel's group is d
- * interleaved blocks (see conv_rows_block); borders go vector by vector. */
+ * from memory once and in order. A dilated kernel's group is d
+ * interleaved blocks (see conv_rows_block): short kernels, or windows where
+ * the ISA has them; borders go vector by vector. */
 static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                            size_t int_lo, size_t int_hi) {
   /* A group of UNROLL_T * d steps must fit the tile: d is unbounded (and
    * with K = 1 any d is valid), so the product could wrap otherwise. */
   const bool phased = g->dilation > 1 && g->stride == 1 && g->kernel_size > 1 &&
-                      g->kernel_size <= SHORT_TAPS &&
+                      (g->kernel_size <= SHORT_TAPS || WIDE_T > UNROLL_T) &&
                       g->dilation <= (tile->t_end - tile->t_begin) / UNROLL_T;
   const size_t phases = phased ? g->dilation : 1, group = UNROLL_T * phases;
   /* Outputs too many for L2 wait on memory when stored: prefetch them a
