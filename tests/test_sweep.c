@@ -333,6 +333,19 @@ static void run_cross_isa(uint64_t seed, test_counts *counts) {
   printf("cross-ISA: %zu cases, %.2f s\n", cases, test_now() - t0);
 }
 
+/* Judges one fixed case on every ISA this CPU supports, then frees it. */
+static void judge_fixed_case(test_case *tc, uint64_t seed, size_t index, test_counts *counts) {
+  ref_expectation ex;
+  if (test_count(counts, ref_expectation_compute(&tc->problem, &ex))) {
+    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
+      if (dwconv1d_isa_supported((dwconv1d_isa)k))
+        test_count(counts,
+                   test_run_and_check(&tc->problem, &ex, (dwconv1d_isa)k, seed, index, NULL));
+    ref_expectation_free(&ex);
+  }
+  case_free(tc);
+}
+
 /* channels_last depth multipliers past the sweep's 8, around the vector
  * widths and the 2^16 up to which the AVX-512 path computes the
  * expansion's lane mapping in floating point: each output channel must
@@ -352,16 +365,7 @@ static void run_large_multipliers(uint64_t seed, test_counts *counts) {
     tc.problem.channels = 3;
     tc.problem.steps = 9;
     allocate_and_fill(&tc, &r, 2.0);
-    ref_expectation ex;
-    if (!test_count(counts, ref_expectation_compute(&tc.problem, &ex))) {
-      case_free(&tc);
-      continue;
-    }
-    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
-      if (dwconv1d_isa_supported((dwconv1d_isa)k))
-        test_count(counts, test_run_and_check(&tc.problem, &ex, (dwconv1d_isa)k, seed, i, NULL));
-    ref_expectation_free(&ex);
-    case_free(&tc);
+    judge_fixed_case(&tc, seed, i, counts);
   }
   printf("large depth multipliers: %.2f s\n", test_now() - t0);
 }
@@ -394,16 +398,7 @@ static void run_dilated_windows(uint64_t seed, test_counts *counts) {
     tc.problem.channels = cases[i].channels;
     tc.problem.steps = cases[i].steps;
     allocate_and_fill(&tc, &r, 2.0);
-    ref_expectation ex;
-    if (!test_count(counts, ref_expectation_compute(&tc.problem, &ex))) {
-      case_free(&tc);
-      continue;
-    }
-    for (int k = TEST_ISA_FIRST; k <= TEST_ISA_LAST; ++k)
-      if (dwconv1d_isa_supported((dwconv1d_isa)k))
-        test_count(counts, test_run_and_check(&tc.problem, &ex, (dwconv1d_isa)k, seed, i, NULL));
-    ref_expectation_free(&ex);
-    case_free(&tc);
+    judge_fixed_case(&tc, seed, i, counts);
   }
   printf("dilated windows: %.2f s\n", test_now() - t0);
 }
