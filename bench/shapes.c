@@ -35,6 +35,24 @@ const bench_shape *bench_shape_find(const char *name) {
   return NULL;
 }
 
+static const char in_l2_suffix[] = "_in_l2";
+
+const bench_shape *bench_shape_sliced_from(const bench_shape *shape) {
+  const size_t n = strlen(shape->name), suffix = strlen(in_l2_suffix);
+  if (n <= suffix || strcmp(shape->name + n - suffix, in_l2_suffix) != 0) return NULL;
+  char name[64];
+  if (n - suffix >= sizeof name) return NULL;
+  memcpy(name, shape->name, n - suffix);
+  name[n - suffix] = '\0';
+  return bench_shape_find(name);
+}
+
+const bench_shape *bench_shape_in_l2_slice(const bench_shape *shape) {
+  char name[64];
+  if (snprintf(name, sizeof name, "%s%s", shape->name, in_l2_suffix) >= (int)sizeof name) return NULL;
+  return bench_shape_find(name);
+}
+
 int bench_shape_sizes_of(const bench_shape *shape, bench_shape_sizes *sizes, char *why,
                          size_t why_size) {
   const dwconv1d_params *p = &shape->params;

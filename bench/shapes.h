@@ -40,6 +40,10 @@
     CAUSAL, LAST, SILU, "")                                                                       \
   X("mamba_5120", "Mamba-2.8B conv1d prefill (d_inner 5120, K 4)", 1, 2048, 5120, 4, 1, 1, 1,      \
     CAUSAL, LAST, SILU, "")                                                                       \
+  X("mamba_1536_in_l2", "mamba_1536's first 64 steps (0.75 MiB, stays in L2): its compute rate",  \
+    1, 64, 1536, 4, 1, 1, 1, CAUSAL, LAST, SILU, "")                                              \
+  X("mamba_5120_in_l2", "mamba_5120's first 32 steps (1.25 MiB, stays in L2): its compute rate",  \
+    1, 32, 5120, 4, 1, 1, 1, CAUSAL, LAST, SILU, "")                                              \
   X("decode_5120", "Mamba-2.8B-sized decode call (4-step window)", 1, 4, 5120, 4, 1, 1, 1, VALID,  \
     LAST, SILU, "")                                                                               \
   X("mobilenet", "MobileNet-style 1-D depthwise block (batch 8)", 8, 1024, 512, 3, 1, 1, 1, SAME,  \
@@ -68,6 +72,8 @@
     FIRST, LINEAR, "vocos")                                                                       \
   X("mamba_1536_cf", "Mamba-130M conv1d in its PyTorch layout (B, D, L)", 1, 2048, 1536, 4, 1, 1,  \
     1, CAUSAL, FIRST, SILU, "mamba_1536")                                                         \
+  X("mamba_1536_cf_in_l2", "mamba_1536_cf's first 32 channels (0.5 MiB, stays in L2): its compute" \
+    " rate", 1, 2048, 32, 4, 1, 1, 1, CAUSAL, FIRST, SILU, "")                                      \
   X("mobilenet_cf", "MobileNet-style block, channels_first", 8, 1024, 512, 3, 1, 1, 1, SAME,       \
     FIRST, LINEAR, "mobilenet")                                                                   \
   X("strides2_cf", "strides 2 downsampling, channels_first", 1, 4096, 256, 7, 1, 2, 1, SAME,       \
@@ -101,6 +107,16 @@ float bench_shape_input_scale(const bench_shape *shape);
 
 extern const bench_shape bench_shapes[];
 extern const size_t bench_shape_count;
+
+/* A shape named "<name>_in_l2" is the first steps (channels_last) or
+ * channels (channels_first) of shape <name>, few enough that its data stays
+ * in L2: its time shows the rate the layer
+ * computes at when memory does not bind. The summary does not judge it;
+ * it reports the rate beside <name>'s fraction of the copy bandwidth.
+ * bench_shape_sliced_from gives <name>'s shape for such a slice (else NULL),
+ * bench_shape_in_l2_slice the slice of a shape (NULL if it has none). */
+const bench_shape *bench_shape_sliced_from(const bench_shape *shape);
+const bench_shape *bench_shape_in_l2_slice(const bench_shape *shape);
 
 /* The shape called `name`, or NULL. */
 const bench_shape *bench_shape_find(const char *name);

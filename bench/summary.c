@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-enum { NAME_WIDTH = 18, CELL_WIDTH = 13 };
+enum { NAME_WIDTH = 20, CELL_WIDTH = 13 };
 
 static const bench_cell *cell_at(const bench_summary *s, size_t shape, size_t kind) {
   return &s->cells[shape * s->kind_count + kind];
@@ -12,6 +12,12 @@ static const bench_cell *cell_at(const bench_summary *s, size_t shape, size_t ki
 
 static bool timed(const bench_cell *cell) {
   return cell->status == BENCH_CELL_TIMED && cell->have_figures;
+}
+
+/* Shapes that targets judge: not the subnormal one (it times microcode
+ * assists) nor the in-L2 slices (they only explain their shape's figure). */
+static bool judged(const bench_shape *shape) {
+  return bench_shape_input_scale(shape) == 1.0f && bench_shape_sliced_from(shape) == NULL;
 }
 
 /* The binding limit of a run: the larger of its two fractions is the one the
@@ -116,6 +122,27 @@ static const char *judge(tally *t, bool met) {
   return met ? "ok" : "MISS";
 }
 
+/* Under a memory-bound shape's row, if it has an in-L2 slice: the fraction
+ * of the copy bandwidth the shape would reach at the rate the same layer
+ * computes at with its data in L2. Below the target, compute binds, not
+ * memory. */
+static void print_in_l2_bound(FILE *out, const bench_summary *s, size_t i) {
+  const bench_shape *slice = bench_shape_in_l2_slice(&bench_shapes[i]);
+  if (slice == NULL) return;
+  const bench_cell *mine = cell_at(s, i, s->auto_kind);
+  const bench_cell *fast = cell_at(s, (size_t)(slice - bench_shapes), s->auto_kind);
+  if (!timed(fast) || mine->gflops <= 0.0) return;
+  if (s->footprint_bytes[slice - bench_shapes] > (double)s->l2_bytes) {
+    fprintf(out, "%-*s   %s does not fit this machine's L2: no compute rate to compare\n",
+            NAME_WIDTH, "", slice->name);
+    return;
+  }
+  const double bound = mine->bandwidth_percent * fast->gflops / mine->gflops;
+  fprintf(out, "%-*s   at its in-L2 rate (%s, %.1f GFLOP/s): %.0f%% of copy, %s\n", NAME_WIDTH,
+          "", slice->name, fast->gflops, bound,
+          bound < 85.0 ? "so compute binds, not memory" : "so memory binds");
+}
+
 /* One row of the targets table for the auto path on shape i. */
 static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally *t,
                              double *log_ratio_sum, int *ratio_count) {
@@ -128,6 +155,11 @@ static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally 
   }
   if (bench_shape_input_scale(shape) != 1.0f) {
     fprintf(out, " not a target: subnormal inputs time the CPU's microcode assists (issue 8)\n");
+    return;
+  }
+  const bench_shape *sliced_from = bench_shape_sliced_from(shape);
+  if (sliced_from != NULL) {
+    fprintf(out, " not a target: %s's compute rate, data in L2\n", sliced_from->name);
     return;
   }
   /* Issue 7's two classes: data in cache with K >= 16, and K <= 8 on data
@@ -166,6 +198,7 @@ static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally 
     }
   }
   fprintf(out, " %s\n", column);
+  if (K <= 8 && footprint > (double)s->l2_bytes) print_in_l2_bound(out, s, i);
 }
 
 /* Path `numerator` against path `denominator` over all shapes: the worst
@@ -185,7 +218,7 @@ static void print_isa_ratio(FILE *out, const bench_summary *s, dwconv1d_isa nume
   size_t worst_shape = 0;
   for (size_t i = 0; i < bench_shape_count; i++) {
     const bench_cell *a = cell_at(s, i, kn), *b = cell_at(s, i, kd);
-    if (!timed(a) || !timed(b) || bench_shape_input_scale(&bench_shapes[i]) != 1.0f) continue;
+    if (!timed(a) || !timed(b) || !judged(&bench_shapes[i])) continue;
     const double ratio = a->gflops / b->gflops;
     if (ratio < worst) {
       worst = ratio;

@@ -1,0 +1,144 @@
+/* Checks the summary's judgement of the in-L2 slices on made-up figures:
+ * under a memory-bound shape the line with the fraction of the copy
+ * bandwidth its slice's rate allows (or why there is none), the slices'
+ * own rows judged by no target, and the path-against-path ratios ignoring
+ * them. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "summary.h"
+
+static int failures;
+
+static void expect(bool condition, const char *what, const char *text) {
+  if (condition) return;
+  failures++;
+  fprintf(stderr, "FAIL: %s\n--- summary ---\n%s\n", what, text);
+}
+
+enum { KIND_SCALAR, KIND_SSE4, KIND_AUTO, KIND_PEER, KINDS };
+
+static const bench_runner_kind kinds[KINDS] = {
+    [KIND_SCALAR] = {.name = "scalar", .title = "scalar", .isa = DWCONV1D_ISA_SCALAR, .threads = 1},
+    [KIND_SSE4] = {.name = "sse4", .title = "sse4", .isa = DWCONV1D_ISA_SSE4, .threads = 1},
+    [KIND_AUTO] = {.name = "avx512", .title = "avx512", .isa = DWCONV1D_ISA_AVX512, .threads = 1},
+    [KIND_PEER] = {.name = "peer", .title = "peer", .is_peer = true, .threads = 1},
+};
+
+static bench_cell cells[64 * KINDS];
+static double footprints[64];
+
+static size_t index_of(const char *name) {
+  const bench_shape *shape = bench_shape_find(name);
+  if (shape == NULL) {
+    fprintf(stderr, "FAIL: no shape %s in the table\n", name);
+    exit(1);
+  }
+  return (size_t)(shape - bench_shapes);
+}
+
+static bench_cell *cell(const char *shape, size_t kind) {
+  return &cells[index_of(shape) * KINDS + kind];
+}
+
+/* Every shape timed on every kind: 10 GFLOP/s, 50 % of everything, 4 MiB;
+ * sse4 at 3x scalar everywhere. */
+static void fill_defaults(void) {
+  for (size_t i = 0; i < bench_shape_count; i++) {
+    footprints[i] = 4.0 * 1024 * 1024;
+    for (size_t k = 0; k < KINDS; k++) {
+      bench_cell *c = &cells[i * KINDS + k];
+      *c = (bench_cell){.status = BENCH_CELL_TIMED, .have_figures = true, .gflops = 10.0,
+                        .peak_percent = 50.0, .bandwidth_percent = 50.0};
+      if (k == KIND_SCALAR) c->gflops = 10.0 / 3.0;
+    }
+  }
+}
+
+/* The summary printed into a string (the caller frees it). */
+static char *print_summary(size_t l2_bytes) {
+  static const bench_limits limits = {.peak_flops = {0}};
+  const bench_summary summary = {.limits = &limits, .kinds = kinds, .kind_count = KINDS,
+                                 .auto_kind = KIND_AUTO, .cells = cells,
+                                 .footprint_bytes = footprints, .l2_bytes = l2_bytes,
+                                 .threads = 1};
+  FILE *out = tmpfile();
+  if (out == NULL) {
+    perror("tmpfile");
+    exit(1);
+  }
+  bench_summary_print(out, &summary);
+  const long size = ftell(out);
+  rewind(out);
+  char *text = calloc((size_t)size + 1, 1);
+  if (text == NULL || fread(text, 1, (size_t)size, out) != (size_t)size) {
+    fprintf(stderr, "FAIL: cannot read the summary back\n");
+    exit(1);
+  }
+  fclose(out);
+  return text;
+}
+
+/* The line of the targets table that follows the one starting with `shape `. */
+static const char *line_after_row(const char *text, const char *shape) {
+  const char *targets = strstr(text, "Issue 7 targets");
+  char row[64];
+  snprintf(row, sizeof row, "\n%s ", shape);
+  const char *at = targets != NULL ? strstr(targets, row) : NULL;
+  if (at == NULL) return "";
+  const char *next = strchr(at + 1, '\n');
+  return next != NULL ? next + 1 : "";
+}
+
+static bool line_has(const char *line, const char *what) {
+  const char *end = strchr(line, '\n');
+  const char *hit = strstr(line, what);
+  return hit != NULL && (end == NULL || hit < end);
+}
+
+int main(void) {
+  fill_defaults();
+  /* mamba_1536: 60 % of copy at 18 GFLOP/s, its slice 20: 60 * 20 / 18 = 67 %. */
+  cell("mamba_1536", KIND_AUTO)->gflops = 18.0;
+  cell("mamba_1536", KIND_AUTO)->bandwidth_percent = 60.0;
+  footprints[index_of("mamba_1536_in_l2")] = 0.75 * 1024 * 1024;
+  cell("mamba_1536_in_l2", KIND_AUTO)->gflops = 20.0;
+  /* mamba_5120: 60 % at 10 GFLOP/s, its slice 15: 90 %, memory binds. */
+  cell("mamba_5120", KIND_AUTO)->bandwidth_percent = 60.0;
+  footprints[index_of("mamba_5120_in_l2")] = 1.25 * 1024 * 1024;
+  cell("mamba_5120_in_l2", KIND_AUTO)->gflops = 15.0;
+  /* A slice that would be the worst sse4-against-scalar ratio if it counted. */
+  cell("mamba_1536_cf_in_l2", KIND_SCALAR)->gflops = 10.0;
+
+  char *text = print_summary(2u << 20);
+  const char *under = line_after_row(text, "mamba_1536");
+  expect(line_has(under, "at its in-L2 rate (mamba_1536_in_l2, 20.0 GFLOP/s): 67% of copy"),
+         "mamba_1536 is followed by its slice's bound, 67 %", text);
+  expect(line_has(under, "compute binds"), "67 % is below 85 %: compute binds", text);
+  under = line_after_row(text, "mamba_5120");
+  expect(line_has(under, "90% of copy") && line_has(under, "memory binds"),
+         "mamba_5120's slice allows 90 %: memory binds", text);
+  expect(!line_has(line_after_row(text, "vocos"), "in-L2"),
+         "a shape without a slice gets no bound line", text);
+  const char *slice_row = strstr(text, "\nmamba_1536_in_l2 ");
+  slice_row = slice_row != NULL ? strstr(slice_row + 1, "\nmamba_1536_in_l2 ") : NULL;
+  expect(slice_row != NULL && line_has(slice_row + 1, "not a target: mamba_1536's compute rate"),
+         "the slice's own target row judges nothing", text);
+  expect(strstr(text, "worst 3.00x") != NULL && strstr(text, "(mamba_1536_cf_in_l2)") == NULL,
+         "the path ratios leave the slices out", text);
+  free(text);
+
+  /* An L2 smaller than the slice: no bound, and the line says why. */
+  text = print_summary(1u << 20);
+  under = line_after_row(text, "mamba_5120");
+  expect(line_has(under, "mamba_5120_in_l2 does not fit this machine's L2"),
+         "a slice larger than L2 gives no bound", text);
+  expect(line_has(line_after_row(text, "mamba_1536"), "67% of copy"),
+         "a slice that fits still does", text);
+  free(text);
+
+  if (failures == 0) printf("summary: in-L2 slices judged as documented\n");
+  return failures == 0 ? 0 : 1;
+}
