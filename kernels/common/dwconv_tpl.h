@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "activation_tpl.h"
@@ -245,6 +246,8 @@ static void conv_border_window(const struct block_rows *src, const float *w, siz
 }
 #endif
 
+enum output_prefetch { PREFETCH_NONE, PREFETCH_L2, PREFETCH_L1 };
+
 /* A run of blocks, each UNROLL_T steps of one channel vector, all of whose
  * taps fall inside the rows given: one after another along steps (the
  * weights stay) or along channel vectors (the weights and bias move). */
@@ -260,8 +263,9 @@ struct block_run {
   size_t lanes;       /* of every block */
   dwconv1d_activation act;
   const struct block_rows *border; /* if set, one block whose rows these are */
-  bool prefetch_next; /* blocks side by side along channels: fetch into L2
-                       * the lines the next UNROLL_T steps will write */
+  enum output_prefetch prefetch; /* blocks side by side along channels:
+                                  * where to fetch the lines that the next
+                                  * UNROLL_T steps will write */
 };
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
@@ -296,6 +300,17 @@ UNROLL_FULL
   store_block(y, out_stride, acc, bias, lanes, act);
 }
 
+/* The output rows UNROLL_T .. 2 * UNROLL_T - 1 from y, for writing. */
+static inline void prefetch_next_rows(const float *y, size_t out_stride,
+                                      enum output_prefetch where) {
+  for (size_t r = UNROLL_T; r < 2 * UNROLL_T; r++) {
+    if (where == PREFETCH_L1)
+      __builtin_prefetch(y + r * out_stride, 1, 3);
+    else
+      __builtin_prefetch(y + r * out_stride, 1, 2);
+  }
+}
+
 static inline __attribute__((always_inline)) void
 conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
   if (run->border) {
@@ -305,9 +320,8 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
   }
   for (size_t b = 0; b < run->blocks; b++) {
     const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-    if (run->prefetch_next) /* a store to a line not yet cached waits for it */
-      for (size_t r = UNROLL_T; r < 2 * UNROLL_T; r++)
-        __builtin_prefetch(run->y + b * run->y_step + r * run->out_stride, 1, 2);
+    if (run->prefetch != PREFETCH_NONE)
+      prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
     short_block(&src, run->w + b * run->w_step, k, s, lanes, false, run->y + b * run->y_step,
                 run->out_stride, vload(run->bias + b * run->bias_step), run->act);
   }
@@ -558,7 +572,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
  * (`inner` is the geometry with dilation 1, `phases` = d). */
 static void conv_rows_block(const struct dwconv1d_geometry *inner,
                             const struct dwconv1d_tile *tile, size_t t, size_t phases,
-                            bool prefetch) {
+                            enum output_prefetch prefetch) {
   const size_t whole = tile->channels / VLEN * VLEN;
   struct block_run run = {
       .x = block_input(inner, tile, tile->input, t),
@@ -574,7 +588,7 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .bias_step = VLEN,
       .lanes = VLEN,
       .act = tile->activation,
-      .prefetch_next = prefetch,
+      .prefetch = prefetch,
   };
   if (run.blocks > 0)
     conv_interior_run(inner, &run);
@@ -624,7 +638,33 @@ static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwc
                       tile->channels - c < VLEN ? tile->channels - c : VLEN);
 }
 
-enum { PREFETCH_MIN_BYTES = 1 << 20 };
+enum {
+  PREFETCH_L2_MIN_BYTES = 1 << 20,
+  PREFETCH_L1_MIN_BYTES = 32 << 10,
+  CACHE_LINE_BYTES = 64
+};
+
+/* Where the stores of a rows-of-channels tile wait, prefetching helps.
+ * Vectors a cache line wide (AVX-512) that start off a line split two
+ * lines, and a store that splits a line not in L1 holds up the stores
+ * behind it: fetch those lines into L1 a group ahead (B1 T1000 C100 K5
+ * 16.2 -> 12.6 us; narrower vectors split only some stores, and AVX2 and
+ * SSE4.1 ran 1-10 % slower with it). Aligned outputs too many for L2 wait
+ * on memory: fetch them into L2. Smaller outputs, and activations whose
+ * arithmetic binds, only pay for the prefetches (FastConformer's 256 KiB
+ * 7 % slower, C67 with SiLU 5 %). */
+static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile) {
+  const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
+  const bool split = VLEN * sizeof(float) == CACHE_LINE_BYTES &&
+                     (tile->output_stride % VLEN != 0 ||
+                      (uintptr_t)tile->output % CACHE_LINE_BYTES != 0);
+  if (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
+      tile->activation != DWCONV1D_ACTIVATION_RELU)
+    return PREFETCH_NONE;
+  if (split && bytes >= PREFETCH_L1_MIN_BYTES)
+    return PREFETCH_L1;
+  return bytes >= PREFETCH_L2_MIN_BYTES ? PREFETCH_L2 : PREFETCH_NONE;
+}
 
 /* Rows of many channels (a row per step, channel vectors side by side): a
  * group of steps at a time, across every channel vector, so the rows come
@@ -639,13 +679,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
                       (g->kernel_size <= SHORT_TAPS || WIDE_T > UNROLL_T) &&
                       g->dilation <= (tile->t_end - tile->t_begin) / UNROLL_T;
   const size_t phases = phased ? g->dilation : 1, group = UNROLL_T * phases;
-  /* Outputs too many for L2 wait on memory when stored: prefetch them a
-   * group ahead. Smaller ones, and activations whose arithmetic binds,
-   * only pay for the prefetches (FastConformer's 256 KiB 7 % slower). */
-  const bool prefetch =
-      (tile->t_end - tile->t_begin) * tile->channels * sizeof(float) >= PREFETCH_MIN_BYTES &&
-      (tile->activation == DWCONV1D_ACTIVATION_LINEAR ||
-       tile->activation == DWCONV1D_ACTIVATION_RELU);
+  const enum output_prefetch prefetch = output_prefetch_for(tile);
   struct dwconv1d_geometry inner = *g;
   inner.dilation = phased ? 1 : g->dilation;
   for (size_t t = tile->t_begin; t < tile->t_end;) {
