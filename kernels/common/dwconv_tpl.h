@@ -731,14 +731,16 @@ static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_t
 
 /* ---- channels_first, stride 1 or 2: vectors along steps ---- */
 
-/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere; only border
- * vectors take this path. */
-static inline vfloat load_lane_range(const float *p, size_t lo, size_t hi) {
+#ifndef VLOAD_LANE_RANGE
+/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere (lo < hi <= VLEN);
+ * only border vectors take this path. */
+static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
   float tmp[VLEN];
   for (size_t l = 0; l < VLEN; l++)
     tmp[l] = l >= lo && l < hi ? p[l - lo] : 0.0f;
   return vload(tmp);
 }
+#endif
 
 /* VLEN steps from p[0], `stride` (1 or 2) floats apart. With stride 2 the
  * second load reaches p[2 * VLEN - 1], one float past the last step. */
@@ -752,13 +754,19 @@ static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const floa
                                    size_t j, size_t lanes) {
   if (g->stride != 1) { /* stride 2: lane l reads first + 2l - pad_left */
     const size_t first = t * 2 + j * g->dilation;
-    float tmp[2 * VLEN] = {0}; /* floats first .. first + 2 * lanes - 2, zeros outside the input */
+    /* floats first .. first + 2 * lanes - 2 as lanes of a pair of vectors,
+     * zeros outside the input */
     const size_t lo = first < g->pad_left ? g->pad_left - first : 0;
     size_t hi = g->in_steps + g->pad_left > first ? g->in_steps + g->pad_left - first : 0;
     hi = hi < 2 * lanes - 1 ? hi : 2 * lanes - 1;
-    if (lo < hi)
-      memcpy(tmp + lo, x + (first + lo - g->pad_left), (hi - lo) * sizeof(float));
-    return load_steps(tmp, 2);
+    if (lo >= hi)
+      return vzero();
+    const float *p = x + (first + lo - g->pad_left); /* lane lo's float */
+    const vfloat a = lo < VLEN ? vload_lane_range(p, lo, hi < VLEN ? hi : VLEN) : vzero();
+    const size_t lo_b = lo > VLEN ? lo : VLEN;
+    const vfloat b =
+        hi > VLEN ? vload_lane_range(p + (lo_b - lo), lo_b - VLEN, hi - VLEN) : vzero();
+    return veven(a, b);
   }
   const size_t first = t + j * g->dilation; /* lane l reads first + l - pad_left */
   size_t lo = first < g->pad_left ? g->pad_left - first : 0;
@@ -767,7 +775,7 @@ static inline vfloat rows_load_tap(const struct dwconv1d_geometry *g, const floa
   hi = hi < lanes ? hi : lanes;
   if (lo == 0 && hi == lanes)
     return load_lanes(x + (first - g->pad_left), lanes);
-  return lo < hi ? load_lane_range(x + (first + lo - g->pad_left), lo, hi) : vzero();
+  return lo < hi ? vload_lane_range(x + (first + lo - g->pad_left), lo, hi) : vzero();
 }
 
 /* Up to VLEN steps from t (`lanes` of them), any of whose taps may fall in
