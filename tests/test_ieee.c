@@ -354,6 +354,10 @@ static const guard_shape guard_shapes[] = {
      * which here is the input's last float (515) or would lie past it (514). */
     {1, 3, 515, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     {1, 3, 514, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
+    /* Stride 1, 128 outputs (one whole block of 8 vectors on AVX-512):
+     * channels_first's block reads its last taps' floats, up to the input's
+     * last, as a short vector. */
+    {1, 3, 132, 5, 1, 1, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
 };
 
 static void run_guarded(const guard_shape *gs, dwconv1d_data_format format,

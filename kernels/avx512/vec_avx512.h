@@ -123,6 +123,24 @@ static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
   return _mm512_maskz_expandloadu_ps((__mmask16)(tail_mask(hi) & ~tail_mask(lo)), p);
 }
 
+/* Lanes n .. 15 of lo then lanes 0 .. n - 1 of hi (0 <= n < 16): the
+ * vector n floats on from lo where hi follows lo in memory. One shuffle;
+ * n is a constant wherever the kernels inline this, and the switch folds. */
+#define VCONCAT_FROM 1
+static inline __attribute__((always_inline)) vfloat vconcat_from(vfloat lo, vfloat hi, size_t n) {
+#define VCONCAT_CASE(k)                                                                         \
+  case k:                                                                                       \
+    return _mm512_castsi512_ps(                                                                 \
+        _mm512_alignr_epi32(_mm512_castps_si512(hi), _mm512_castps_si512(lo), k));
+  switch (n) {
+    VCONCAT_CASE(1) VCONCAT_CASE(2) VCONCAT_CASE(3) VCONCAT_CASE(4) VCONCAT_CASE(5)
+    VCONCAT_CASE(6) VCONCAT_CASE(7) VCONCAT_CASE(8) VCONCAT_CASE(9) VCONCAT_CASE(10)
+    VCONCAT_CASE(11) VCONCAT_CASE(12) VCONCAT_CASE(13) VCONCAT_CASE(14) VCONCAT_CASE(15)
+  }
+#undef VCONCAT_CASE
+  return lo;
+}
+
 /* Lane l of vpermute(table, vindex_of(src)) is lane src[l] of table. */
 typedef __m512i vindex;
 static inline vindex vindex_of(const int src[16]) { return _mm512_loadu_si512(src); }
