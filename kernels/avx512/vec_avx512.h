@@ -167,4 +167,10 @@ static inline vfloat veven(vfloat a, vfloat b) {
       a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
 }
 
+/* Lanes 1, 3, 5, ... of a then of b. */
+static inline vfloat vodd(vfloat a, vfloat b) {
+  return _mm512_permutex2var_ps(
+      a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
+}
+
 #endif

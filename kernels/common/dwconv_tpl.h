@@ -812,39 +812,55 @@ static inline void rows_block_interior(const float *x, size_t stride, size_t dil
 }
 
 #ifdef VCONCAT_FROM
-/* rows_block_interior for stride 1, dilation 1 and a constant K < VLEN:
- * the block's input vectors loaded once, and tap j's inputs taken j floats
- * on by a shuffle of two neighbours, where loading them cost a
+/* rows_block_interior for stride s (1 or 2), dilation 1 and a constant
+ * K < VLEN: the block's input loaded once, and tap j's inputs taken from
+ * two neighbouring vectors by one shuffle, where loading them cost a
  * line-splitting load per FMA (channels_first C67 K5 12.5 -> 9.6 us, K9
- * 21.5 -> 14.5 us, Vocos 149 -> 131 us). */
+ * 21.5 -> 14.5 us, Vocos 149 -> 131 us). With stride 2 the even and the
+ * odd floats are separated first: tap j reads phase j % 2, j / 2 lanes on. */
 static inline __attribute__((always_inline)) void
-rows_block_shifted(const float *x, const float *w, const size_t k, float bias, float *y,
-                   dwconv1d_activation act) {
-  vfloat v[UNROLL_T + 1], acc[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++)
-    v[r] = vload(x + r * VLEN);
-  /* the last taps' floats only: the row may end there */
-  v[UNROLL_T] = k > 1 ? vload_tail(x + UNROLL_T * VLEN, k - 1) : vzero();
+rows_block_shifted(const float *x, const float *w, const size_t k, const size_t s, float bias,
+                   float *y, dwconv1d_activation act) {
+  vfloat phase[2][UNROLL_T + 1], acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++) {
+    if (s == 1) {
+      phase[0][r] = vload(x + r * VLEN);
+    } else {
+      const vfloat a = vload(x + 2 * r * VLEN), b = vload(x + (2 * r + 1) * VLEN);
+      phase[0][r] = veven(a, b);
+      phase[1][r] = vodd(a, b);
+    }
+  }
+  /* the last taps' floats only (stride 2: and the one after): the row may end there */
+  const vfloat tail = k > 1 ? vload_tail(x + s * UNROLL_T * VLEN, k - 1) : vzero();
+  phase[0][UNROLL_T] = s == 1 ? tail : veven(tail, vzero());
+  if (s == 2)
+    phase[1][UNROLL_T] = vodd(tail, vzero());
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
 UNROLL_FULL
   for (size_t j = 0; j < k; j++) {
     const vfloat wj = vset1(w[j * VLEN]);
+    const size_t p = j % s, n = j / s;
 UNROLL_FULL
     for (size_t r = 0; r < UNROLL_T; r++)
-      acc[r] = vfmadd(vconcat_from(v[r], v[r + 1], j), wj, acc[r]);
+      acc[r] = vfmadd(vconcat_from(phase[p][r], phase[p][r + 1], n), wj, acc[r]);
   }
   store_block(y, VLEN, acc, vset1(bias), VLEN, act);
 }
 
 #define ROWS_SHIFTED_CASE(K)                                                                 \
   case K:                                                                                    \
-    rows_block_shifted(x, w, K, bias, y, act);                                               \
+    if (s == 1)                                                                              \
+      rows_block_shifted(x, w, K, 1, bias, y, act);                                          \
+    else                                                                                     \
+      rows_block_shifted(x, w, K, 2, bias, y, act);                                          \
     return true;
 
-/* rows_block_shifted for K of 1 .. VLEN - 1; false for other K. */
-static bool rows_block_shifted_any(const float *x, const float *w, size_t k, float bias,
-                                   float *y, dwconv1d_activation act) {
+/* rows_block_shifted for K of 1 .. VLEN - 1 and stride 1 or 2; false for
+ * other K. */
+static bool rows_block_shifted_any(const float *x, const float *w, size_t k, size_t s,
+                                   float bias, float *y, dwconv1d_activation act) {
   switch (k) {
     ROWS_SHIFTED_CASE(1) ROWS_SHIFTED_CASE(2) ROWS_SHIFTED_CASE(3) ROWS_SHIFTED_CASE(4)
     ROWS_SHIFTED_CASE(5) ROWS_SHIFTED_CASE(6) ROWS_SHIFTED_CASE(7) ROWS_SHIFTED_CASE(8)
@@ -871,8 +887,8 @@ static void rows_one_channel(const struct dwconv1d_geometry *g, size_t int_lo, s
     if (start >= int_lo && start + block <= end) {
       const float *xt = x + (start * g->stride - g->pad_left);
 #ifdef VCONCAT_FROM
-      if (g->stride == 1 && g->dilation == 1 &&
-          rows_block_shifted_any(xt, w, g->kernel_size, bias, y + (start - t0), act)) {
+      if (g->dilation == 1 &&
+          rows_block_shifted_any(xt, w, g->kernel_size, g->stride, bias, y + (start - t0), act)) {
         t = start + block;
         continue;
       }
