@@ -3,7 +3,6 @@
  * bandwidth its slice's rate allows (or why there is none), the slices'
  * own rows judged by no target, and the path-against-path ratios ignoring
  * them. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

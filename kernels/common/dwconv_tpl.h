@@ -303,12 +303,12 @@ UNROLL_FULL
 /* The output rows UNROLL_T .. 2 * UNROLL_T - 1 from y, for writing. */
 static inline void prefetch_next_rows(const float *y, size_t out_stride,
                                       enum output_prefetch where) {
-  for (size_t r = UNROLL_T; r < 2 * UNROLL_T; r++) {
-    if (where == PREFETCH_L1)
+  if (where == PREFETCH_L1) /* the locality must be a constant */
+    for (size_t r = UNROLL_T; r < 2 * UNROLL_T; r++)
       __builtin_prefetch(y + r * out_stride, 1, 3);
-    else
+  else
+    for (size_t r = UNROLL_T; r < 2 * UNROLL_T; r++)
       __builtin_prefetch(y + r * out_stride, 1, 2);
-  }
 }
 
 static inline __attribute__((always_inline)) void
