@@ -1,0 +1,215 @@
+/* dwconv1d_time_layer: times one layer's forward call on one shape, the
+ * way the figures in docs/PERFORMANCE.md that name a single shape were
+ * taken. Arguments are key=value pairs (see usage()); the path is the one
+ * dispatch picks, so DWCONV1D_ISA pins it. Prints the path, the shape, the
+ * best, median and mean time of `reps` calls (thread CPU time), GFLOP/s at
+ * the best time, and a hash of the output's bits: two builds, or two paths,
+ * that print the same hash computed the same floats. */
+#include <dwconv1d.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct options {
+  size_t batch, steps, channels, reps;
+  size_t in_offset, out_offset; /* floats past a 4 KiB boundary */
+  dwconv1d_params params;
+} options;
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: dwconv1d_time_layer T=steps C=channels K=kernel_size [key=value ...]\n"
+          "  B=batch (1)  M=depth_multiplier (1)  s=strides (1)  d=dilation_rate (1)\n"
+          "  padding=valid|same|causal (valid)  format=channels_last|channels_first\n"
+          "  activation=<Keras name> (linear)  reps=calls timed (300)\n"
+          "  in_offset=, out_offset= floats past a 4 KiB boundary (0)\n"
+          "DWCONV1D_ISA=scalar|sse4|avx2|avx512|neon pins the path.\n");
+}
+
+static int parse_size(const char *key, const char *value, size_t *out) {
+  char *end = NULL;
+  errno = 0;
+  const unsigned long long v = strtoull(value, &end, 10);
+  if (errno != 0 || end == value || *end != '\0' || value[0] == '-' || v > SIZE_MAX) {
+    fprintf(stderr, "dwconv1d_time_layer: %s=%s is not a size\n", key, value);
+    return -1;
+  }
+  *out = (size_t)v;
+  return 0;
+}
+
+static int parse_padding(const char *value, dwconv1d_padding *out) {
+  static const char *const names[] = {"valid", "same", "causal"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (strcmp(value, names[i]) == 0) {
+      *out = (dwconv1d_padding)i;
+      return 0;
+    }
+  }
+  fprintf(stderr, "dwconv1d_time_layer: padding=%s is not valid, same or causal\n", value);
+  return -1;
+}
+
+static int parse_format(const char *value, dwconv1d_data_format *out) {
+  if (strcmp(value, "channels_last") == 0 || strcmp(value, "channels_first") == 0) {
+    *out = value[9] == 'l' ? DWCONV1D_CHANNELS_LAST : DWCONV1D_CHANNELS_FIRST;
+    return 0;
+  }
+  fprintf(stderr, "dwconv1d_time_layer: format=%s is not channels_last or channels_first\n",
+          value);
+  return -1;
+}
+
+/* One key=value argument into `o`; -1 with a message naming it otherwise. */
+static int parse_arg(const char *arg, options *o) {
+  const char *eq = strchr(arg, '=');
+  char key[32];
+  if (eq == NULL || (size_t)(eq - arg) >= sizeof key) {
+    fprintf(stderr, "dwconv1d_time_layer: argument '%s' is not key=value\n", arg);
+    return -1;
+  }
+  memcpy(key, arg, (size_t)(eq - arg));
+  key[eq - arg] = '\0';
+  const char *value = eq + 1;
+  dwconv1d_params *p = &o->params;
+  struct {
+    const char *key;
+    size_t *field;
+  } sizes[] = {{"B", &o->batch},        {"T", &o->steps},
+               {"C", &o->channels},     {"K", &p->kernel_size},
+               {"M", &p->depth_multiplier}, {"s", &p->strides},
+               {"d", &p->dilation_rate}, {"reps", &o->reps},
+               {"in_offset", &o->in_offset}, {"out_offset", &o->out_offset}};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+    if (strcmp(key, sizes[i].key) == 0)
+      return parse_size(key, value, sizes[i].field);
+  if (strcmp(key, "padding") == 0)
+    return parse_padding(value, &p->padding);
+  if (strcmp(key, "format") == 0)
+    return parse_format(value, &p->data_format);
+  if (strcmp(key, "activation") == 0) {
+    if (dwconv1d_activation_from_name(value, &p->activation) == DWCONV1D_OK)
+      return 0;
+    fprintf(stderr, "dwconv1d_time_layer: activation=%s: %s\n", value, dwconv1d_last_error());
+    return -1;
+  }
+  fprintf(stderr, "dwconv1d_time_layer: unknown key '%s'\n", key);
+  return -1;
+}
+
+static double thread_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* `count` floats `offset` floats past a 4 KiB boundary; free with base. */
+static float *alloc_at(size_t count, size_t offset, void **base) {
+  const size_t bytes = ((count + offset) * sizeof(float) + 4096) / 4096 * 4096; /* >= 4096 */
+  *base = aligned_alloc(4096, bytes);
+  return *base == NULL ? NULL : (float *)*base + offset;
+}
+
+/* FNV-1a over the floats' bits. */
+static uint64_t hash_floats(const float *y, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  const unsigned char *bytes = (const unsigned char *)y;
+  for (size_t i = 0; i < n * sizeof(float); i++)
+    h = (h ^ bytes[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Creates the layer, times `reps` calls and prints the line; 0 on success. */
+static int run(const options *o) {
+  const dwconv1d_params *p = &o->params;
+  const size_t out_channels = o->channels * p->depth_multiplier;
+  size_t shape[3], out_steps;
+  if (dwconv1d_output_shape(p, o->batch, o->channels, o->steps, shape) != DWCONV1D_OK ||
+      dwconv1d_output_steps(p, o->steps, &out_steps) != DWCONV1D_OK) {
+    fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
+    return -1;
+  }
+  const size_t n_in = o->batch * o->steps * o->channels, n_out = shape[0] * shape[1] * shape[2];
+  const size_t n_kernel = p->kernel_size * out_channels;
+  float *kernel = malloc((n_kernel + out_channels) * sizeof(float));
+  void *x_base = NULL, *y_base = NULL;
+  float *x = alloc_at(n_in, o->in_offset, &x_base), *y = alloc_at(n_out, o->out_offset, &y_base);
+  double *times = malloc(o->reps * sizeof(double));
+  dwconv1d_layer *layer = NULL;
+  int status = -1;
+  if (kernel == NULL || x == NULL || y == NULL || times == NULL) {
+    fprintf(stderr, "dwconv1d_time_layer: out of memory for %zu input and %zu output floats\n",
+            n_in, n_out);
+    goto done;
+  }
+  for (size_t i = 0; i < n_kernel + out_channels; i++) /* fixed values: hashes compare */
+    kernel[i] = (float)(i % 7) * 0.1f - 0.3f;
+  for (size_t i = 0; i < n_in; i++)
+    x[i] = (float)((i * 37) % 101) * 0.02f - 1.0f;
+  if (dwconv1d_layer_create(p, o->channels, kernel, kernel + n_kernel, &layer) != DWCONV1D_OK) {
+    fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
+    goto done;
+  }
+  double sum = 0.0;
+  for (size_t r = 0; r < o->reps; r++) {
+    const double t0 = thread_seconds();
+    if (dwconv1d_layer_forward(layer, o->batch, o->steps, x, y) != DWCONV1D_OK) {
+      fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
+      goto done;
+    }
+    times[r] = thread_seconds() - t0;
+    sum += times[r];
+  }
+  qsort(times, o->reps, sizeof(double), compare_doubles);
+  const double flops = 2.0 * (double)(o->batch * out_steps * out_channels * p->kernel_size);
+  printf("%s B%zu T%zu C%zu K%zu M%zu s%zu d%zu %s %s %s: best %.2f us  median %.2f us  "
+         "mean %.2f us  %.1f GFLOP/s  hash %016llx\n",
+         dwconv1d_isa_name(dwconv1d_layer_isa(layer)), o->batch, o->steps, o->channels,
+         p->kernel_size, p->depth_multiplier, p->strides, p->dilation_rate,
+         p->padding == DWCONV1D_PADDING_VALID ? "valid"
+         : p->padding == DWCONV1D_PADDING_SAME ? "same"
+                                               : "causal",
+         p->data_format == DWCONV1D_CHANNELS_LAST ? "cl" : "cf",
+         dwconv1d_activation_name(p->activation), times[0] * 1e6, times[o->reps / 2] * 1e6,
+         sum / (double)o->reps * 1e6, flops / times[0] * 1e-9,
+         (unsigned long long)hash_floats(y, n_out));
+  status = 0;
+done:
+  dwconv1d_layer_destroy(layer);
+  free(times);
+  free(x_base);
+  free(y_base);
+  free(kernel);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  options o = {.batch = 1, .reps = 300, .params = dwconv1d_params_default(0)};
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      usage(stdout);
+      return 0;
+    }
+    if (parse_arg(argv[i], &o) != 0) {
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (o.steps == 0 || o.channels == 0 || o.params.kernel_size == 0 || o.reps == 0) {
+    fprintf(stderr, "dwconv1d_time_layer: T, C, K and reps must be given and at least 1 "
+                    "(T=%zu C=%zu K=%zu reps=%zu)\n",
+            o.steps, o.channels, o.params.kernel_size, o.reps);
+    usage(stderr);
+    return 2;
+  }
+  return run(&o) == 0 ? 0 : 1;
+}
