@@ -2,7 +2,10 @@
  * under a memory-bound shape the line with the fraction of the copy
  * bandwidth its slice's rate allows (or why there is none), the slices'
  * own rows judged by no target, and the path-against-path ratios ignoring
- * them. */
+ * them. Then the line under a geometric mean short of 1.5x: the shapes
+ * whose best peer runs near its limit, their ceilings, and what the others
+ * would need. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,43 @@ static bool line_has(const char *line, const char *what) {
   return hit != NULL && (end == NULL || hit < end);
 }
 
+/* The number after `label` in text, or NAN. */
+static double number_after(const char *text, const char *label) {
+  const char *at = strstr(text, label);
+  return at != NULL ? strtod(at + strlen(label), NULL) : NAN;
+}
+
+static void check_geomean_ceiling(void) {
+  fill_defaults(); /* every ratio 1x: the geometric mean 1x */
+  /* Best peers at 95 % and exactly 90 % of copy (ceilings 1.05x, 1.11x),
+   * one at 89 % (not capped). */
+  cell("vocos", KIND_PEER)->bandwidth_percent = 95.0;
+  cell("mobilenet", KIND_PEER)->bandwidth_percent = 90.0;
+  cell("strides2", KIND_PEER)->bandwidth_percent = 89.0;
+  cell("quartznet_b1", KIND_AUTO)->gflops = 20.0; /* one of the others at 2x */
+  char *text = print_summary(2u << 20);
+  const char *line = strstr(text, "geometric mean vs best peer over ");
+  expect(line != NULL && line_has(strchr(line, '\n') + 1, "on 2 shapes the best peer runs at >= 90%"),
+         "two shapes capped: 95 % and exactly 90 %, not 89 %", text);
+  expect(strstr(text, "by more than 1.05-1.11x") != NULL, "their ceilings 100/95, 100/90", text);
+  const double shapes = number_after(text, "geometric mean vs best peer over ");
+  const double others = number_after(text, "at those ceilings the other ");
+  const double need = number_after(text, "shapes would need ");
+  expect(others == shapes - 2, "the others are the shapes not capped", text);
+  /* 1.5^shapes = (100/95) (100/90) need^others, to the two decimals printed */
+  const double implied = exp((shapes * log(1.5) - log(100.0 / 95.0) - log(100.0 / 90.0)) / others);
+  expect(fabs(need - implied) < 0.006, "what the others need", text);
+  const double are_at = number_after(text, "(they are at ");
+  expect(fabs(are_at - exp(log(2.0) / others)) < 0.006, "the others' own geometric mean", text);
+  free(text);
+
+  for (size_t i = 0; i < bench_shape_count; i++) /* every ratio 2x: the target met */
+    cells[i * KINDS + KIND_AUTO].gflops = 20.0;
+  text = print_summary(2u << 20);
+  expect(strstr(text, "so no path passes it") == NULL, "no ceiling line once 1.5x is met", text);
+  free(text);
+}
+
 int main(void) {
   fill_defaults();
   /* mamba_1536: 60 % of copy at 18 GFLOP/s, its slice 20: 60 * 20 / 18 = 67 %. */
@@ -138,6 +178,8 @@ int main(void) {
          "a slice that fits still does", text);
   free(text);
 
-  if (failures == 0) printf("summary: in-L2 slices judged as documented\n");
+  check_geomean_ceiling();
+
+  if (failures == 0) printf("summary: in-L2 slices and the geomean's ceiling as documented\n");
   return failures == 0 ? 0 : 1;
 }
