@@ -184,7 +184,7 @@ block_row(const struct block_rows *src, size_t i, size_t lanes, const bool borde
   return load_lanes(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes);
 }
 
-#if VREGS >= 32 && UNROLL_T == 8
+#if VREGS >= 16
 /* Stride 1, dilation 1, whole vectors, `n` steps (UNROLL_T or WIDE_T, a
  * constant): step t + r at tap j reads row t + r + j, so a window of n rows
  * rotates through registers and each tap costs one weight and one input
@@ -192,7 +192,12 @@ block_row(const struct block_rows *src, size_t i, size_t lanes, const bool borde
  * tap j + k is done; indices are constants once the inner loops unroll, and
  * the last group stops at tap K - 1 wherever it falls. WIDE_T = 12 chains
  * hide the FMA latency better than 8 where the taps are many. A border
- * block loads zeros for the padding's rows in place of copying them. */
+ * block loads zeros for the padding's rows in place of copying them. On
+ * AVX2 the 8 sums and 8 rows fill the 16 registers and gcc keeps one row
+ * on the stack for its FMA to read; still a load fewer per FMA than
+ * conv_block_interior (AVX2 B1 T500 C256 K33 118 -> 90 us, SSE4.1's
+ * 4-step blocks 254 -> 234 us; AVX2 K = 9, which the general kernel ran,
+ * 25 -> 18 us). */
 static inline __attribute__((always_inline)) void
 window_block(const struct block_rows *src, const float *w, size_t kernel_size, vfloat bias,
              float *y, size_t out_stride, dwconv1d_activation act, const size_t n,
@@ -228,6 +233,7 @@ static void conv_block_window(const float *x, size_t row_stride, const float *w,
   window_block(&src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, false);
 }
 
+#if WIDE_T > UNROLL_T /* the 32-register ISAs */
 static void conv_block_wide(const float *x, size_t row_stride, const float *w,
                             size_t kernel_size, vfloat bias, float *y, size_t out_stride,
                             dwconv1d_activation act) {
@@ -244,6 +250,7 @@ static void conv_border_window(const struct block_rows *src, const float *w, siz
   else
     window_block(src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, true);
 }
+#endif
 #endif
 
 enum output_prefetch { PREFETCH_NONE, PREFETCH_L2, PREFETCH_L1 };
@@ -399,7 +406,7 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
     const float *x = run->x + b * run->x_step, *w = run->w + b * run->w_step;
     float *y = run->y + b * run->y_step;
     const vfloat bias = vload(run->bias + b * run->bias_step);
-#if VREGS >= 32 && UNROLL_T == 8
+#if VREGS >= 16
     if (run->lanes == VLEN && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8)
       conv_block_window(x, run->row_stride, w, g->kernel_size, bias, y, run->out_stride,
                         run->act);
