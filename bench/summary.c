@@ -157,7 +157,8 @@ static void print_in_l2_bound(FILE *out, const bench_summary *s, size_t i) {
           bound < 85.0 ? "so compute binds, not memory" : "so memory binds");
 }
 
-/* One row of the targets table for the auto path on shape i. */
+/* Counts shape i's ratio to its best peer, whose run is at peer_percent
+ * of the limit that binds. */
 static void add_peer_ratio(peer_ratios *r, double ratio, double peer_percent) {
   r->log_sum += log(ratio);
   r->count++;
@@ -175,6 +176,7 @@ static void add_peer_ratio(peer_ratios *r, double ratio, double peer_percent) {
   }
 }
 
+/* One row of the targets table for the auto path on shape i. */
 static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally *t,
                              peer_ratios *ratios) {
   const bench_shape *shape = &bench_shapes[i];

@@ -7,6 +7,8 @@
  * that print the same hash computed the same floats. */
 #include <dwconv1d.h>
 
+#include "shapes.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,9 +17,9 @@
 #include <time.h>
 
 typedef struct options {
-  size_t batch, steps, channels, reps;
+  bench_shape shape; /* batch, steps, channels, params */
+  size_t reps;
   size_t in_offset, out_offset; /* floats past a 4 KiB boundary */
-  dwconv1d_params params;
 } options;
 
 static void usage(FILE *out) {
@@ -56,7 +58,7 @@ static int parse_padding(const char *value, dwconv1d_padding *out) {
 
 static int parse_format(const char *value, dwconv1d_data_format *out) {
   if (strcmp(value, "channels_last") == 0 || strcmp(value, "channels_first") == 0) {
-    *out = value[9] == 'l' ? DWCONV1D_CHANNELS_LAST : DWCONV1D_CHANNELS_FIRST;
+    *out = strcmp(value, "channels_last") == 0 ? DWCONV1D_CHANNELS_LAST : DWCONV1D_CHANNELS_FIRST;
     return 0;
   }
   fprintf(stderr, "dwconv1d_time_layer: format=%s is not channels_last or channels_first\n",
@@ -75,12 +77,12 @@ static int parse_arg(const char *arg, options *o) {
   memcpy(key, arg, (size_t)(eq - arg));
   key[eq - arg] = '\0';
   const char *value = eq + 1;
-  dwconv1d_params *p = &o->params;
+  dwconv1d_params *p = &o->shape.params;
   struct {
     const char *key;
     size_t *field;
-  } sizes[] = {{"B", &o->batch},        {"T", &o->steps},
-               {"C", &o->channels},     {"K", &p->kernel_size},
+  } sizes[] = {{"B", &o->shape.batch},    {"T", &o->shape.steps},
+               {"C", &o->shape.channels}, {"K", &p->kernel_size},
                {"M", &p->depth_multiplier}, {"s", &p->strides},
                {"d", &p->dilation_rate}, {"reps", &o->reps},
                {"in_offset", &o->in_offset}, {"out_offset", &o->out_offset}};
@@ -130,39 +132,48 @@ static uint64_t hash_floats(const float *y, size_t n) {
 
 /* Creates the layer, times `reps` calls and prints the line; 0 on success. */
 static int run(const options *o) {
-  const dwconv1d_params *p = &o->params;
-  const size_t out_channels = o->channels * p->depth_multiplier;
-  size_t shape[3], out_steps;
-  if (dwconv1d_output_shape(p, o->batch, o->channels, o->steps, shape) != DWCONV1D_OK ||
-      dwconv1d_output_steps(p, o->steps, &out_steps) != DWCONV1D_OK) {
+  const bench_shape *shape = &o->shape;
+  const dwconv1d_params *p = &shape->params;
+  bench_shape_sizes sizes;
+  size_t out_shape[3];
+  char why[512];
+  if (bench_shape_sizes_of(shape, &sizes, why, sizeof why) != 0) {
+    fprintf(stderr, "dwconv1d_time_layer: %s\n", why);
+    return -1;
+  }
+  if (dwconv1d_output_shape(p, shape->batch, shape->channels, shape->steps, out_shape) !=
+      DWCONV1D_OK) {
     fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
     return -1;
   }
-  const size_t n_in = o->batch * o->steps * o->channels, n_out = shape[0] * shape[1] * shape[2];
-  const size_t n_kernel = p->kernel_size * out_channels;
-  float *kernel = malloc((n_kernel + out_channels) * sizeof(float));
+  /* GLU halves the last axis: the output is smaller than sizes says */
+  const size_t n_out = out_shape[0] * out_shape[1] * out_shape[2];
+  float *kernel = malloc(sizes.weight_floats * sizeof(float));
   void *x_base = NULL, *y_base = NULL;
-  float *x = alloc_at(n_in, o->in_offset, &x_base), *y = alloc_at(n_out, o->out_offset, &y_base);
+  float *x = alloc_at(sizes.input_floats, o->in_offset, &x_base);
+  float *y = alloc_at(n_out, o->out_offset, &y_base);
   double *times = malloc(o->reps * sizeof(double));
   dwconv1d_layer *layer = NULL;
   int status = -1;
   if (kernel == NULL || x == NULL || y == NULL || times == NULL) {
     fprintf(stderr, "dwconv1d_time_layer: out of memory for %zu input and %zu output floats\n",
-            n_in, n_out);
+            sizes.input_floats, n_out);
     goto done;
   }
-  for (size_t i = 0; i < n_kernel + out_channels; i++) /* fixed values: hashes compare */
+  for (size_t i = 0; i < sizes.weight_floats; i++) /* fixed values: hashes compare */
     kernel[i] = (float)(i % 7) * 0.1f - 0.3f;
-  for (size_t i = 0; i < n_in; i++)
+  for (size_t i = 0; i < sizes.input_floats; i++)
     x[i] = (float)((i * 37) % 101) * 0.02f - 1.0f;
-  if (dwconv1d_layer_create(p, o->channels, kernel, kernel + n_kernel, &layer) != DWCONV1D_OK) {
+  const size_t out_channels = shape->channels * p->depth_multiplier;
+  if (dwconv1d_layer_create(p, shape->channels, kernel, kernel + p->kernel_size * out_channels,
+                            &layer) != DWCONV1D_OK) {
     fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
     goto done;
   }
   double sum = 0.0;
   for (size_t r = 0; r < o->reps; r++) {
     const double t0 = thread_seconds();
-    if (dwconv1d_layer_forward(layer, o->batch, o->steps, x, y) != DWCONV1D_OK) {
+    if (dwconv1d_layer_forward(layer, shape->batch, shape->steps, x, y) != DWCONV1D_OK) {
       fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
       goto done;
     }
@@ -170,17 +181,11 @@ static int run(const options *o) {
     sum += times[r];
   }
   qsort(times, o->reps, sizeof(double), compare_doubles);
-  const double flops = 2.0 * (double)(o->batch * out_steps * out_channels * p->kernel_size);
-  printf("%s B%zu T%zu C%zu K%zu M%zu s%zu d%zu %s %s %s: best %.2f us  median %.2f us  "
-         "mean %.2f us  %.1f GFLOP/s  hash %016llx\n",
-         dwconv1d_isa_name(dwconv1d_layer_isa(layer)), o->batch, o->steps, o->channels,
-         p->kernel_size, p->depth_multiplier, p->strides, p->dilation_rate,
-         p->padding == DWCONV1D_PADDING_VALID ? "valid"
-         : p->padding == DWCONV1D_PADDING_SAME ? "same"
-                                               : "causal",
-         p->data_format == DWCONV1D_CHANNELS_LAST ? "cl" : "cf",
-         dwconv1d_activation_name(p->activation), times[0] * 1e6, times[o->reps / 2] * 1e6,
-         sum / (double)o->reps * 1e6, flops / times[0] * 1e-9,
+  char description[128];
+  bench_shape_describe(shape, description, sizeof description);
+  printf("%s %s: best %.2f us  median %.2f us  mean %.2f us  %.1f GFLOP/s  hash %016llx\n",
+         dwconv1d_isa_name(dwconv1d_layer_isa(layer)), description, times[0] * 1e6,
+         times[o->reps / 2] * 1e6, sum / (double)o->reps * 1e6, sizes.flops / times[0] * 1e-9,
          (unsigned long long)hash_floats(y, n_out));
   status = 0;
 done:
@@ -193,7 +198,9 @@ done:
 }
 
 int main(int argc, char **argv) {
-  options o = {.batch = 1, .reps = 300, .params = dwconv1d_params_default(0)};
+  options o = {.shape = {.name = "", .source = "", .batch = 1, .params = dwconv1d_params_default(0),
+                         .baseline = ""},
+               .reps = 300};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       usage(stdout);
@@ -204,10 +211,10 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (o.steps == 0 || o.channels == 0 || o.params.kernel_size == 0 || o.reps == 0) {
+  if (o.shape.steps == 0 || o.shape.channels == 0 || o.shape.params.kernel_size == 0 || o.reps == 0) {
     fprintf(stderr, "dwconv1d_time_layer: T, C, K and reps must be given and at least 1 "
                     "(T=%zu C=%zu K=%zu reps=%zu)\n",
-            o.steps, o.channels, o.params.kernel_size, o.reps);
+            o.shape.steps, o.shape.channels, o.shape.params.kernel_size, o.reps);
     usage(stderr);
     return 2;
   }
