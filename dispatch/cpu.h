@@ -2,8 +2,16 @@
 #ifndef DWCONV1D_CPU_H
 #define DWCONV1D_CPU_H
 
+#include <stdbool.h>
+
 /* Bit (1u << isa) is set for each dwconv1d_isa this CPU and OS can run
  * (whether or not the build contains the path). Scalar is always set. */
 unsigned dwconv1d_cpu_detect(void);
+
+/* Whether software prefetches of the output lines a kernel is about to
+ * write pay on this CPU (see output_prefetch_for in the kernels). Measured
+ * faster on Intel cores; 2-13 % slower on AMD Zen 4, whose own prefetchers
+ * keep up with the stores. Reads CPUID only. */
+bool dwconv1d_cpu_prefetches_outputs(void);
 
 #endif

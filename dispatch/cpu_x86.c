@@ -2,6 +2,7 @@
  * promise to save the registers they use. Compiled with baseline flags. */
 #include <cpuid.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "dwconv1d.h"
@@ -39,4 +40,11 @@ unsigned dwconv1d_cpu_detect(void) {
   if ((ebx & bit_AVX512F) && (xcr0 & XCR0_ZMM) == XCR0_ZMM && (mask & 1u << DWCONV1D_ISA_AVX2))
     mask |= 1u << DWCONV1D_ISA_AVX512;
   return mask;
+}
+
+bool dwconv1d_cpu_prefetches_outputs(void) {
+  unsigned max_leaf, vendor[3];
+  if (!__get_cpuid(0, &max_leaf, &vendor[0], &vendor[2], &vendor[1]))
+    return true;
+  return memcmp(vendor, "AuthenticAMD", sizeof vendor) != 0;
 }

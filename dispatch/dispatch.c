@@ -26,6 +26,7 @@ static const dwconv1d_isa auto_order[] = {DWCONV1D_ISA_AVX512, DWCONV1D_ISA_AVX2
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 static unsigned cpu_mask;
+static bool prefetch_outputs;
 static int env_choice = CHOICE_AUTO;
 static char env_value[48];
 static atomic_int forced_isa = NOT_FORCED;
@@ -67,6 +68,7 @@ static int parse_isa_name(const char *value) {
 
 static void probe(void) {
   cpu_mask = dwconv1d_cpu_detect();
+  prefetch_outputs = dwconv1d_cpu_prefetches_outputs();
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)
     return;
@@ -81,6 +83,11 @@ bool dwconv1d_isa_supported(dwconv1d_isa isa) {
     return false;
   ensure_probed();
   return (cpu_mask >> isa) & 1u;
+}
+
+bool dwconv1d_prefetch_outputs(void) {
+  ensure_probed();
+  return prefetch_outputs;
 }
 
 const char *dwconv1d_isa_name(dwconv1d_isa isa) {

@@ -8,4 +8,8 @@
 /* The kernels of `isa`, or NULL when this build does not contain them. */
 const struct dwconv1d_kernels *dwconv1d_kernels_of(dwconv1d_isa isa);
 
+/* Whether layers on this CPU prefetch output lines (see
+ * dwconv1d_cpu_prefetches_outputs); probed once. */
+bool dwconv1d_prefetch_outputs(void);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef DWCONV1D_KERNEL_H
 #define DWCONV1D_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dwconv1d.h"
@@ -36,6 +37,8 @@ struct dwconv1d_tile {
   const float *weights;     /* packed weights of the range (see dwconv1d_pack_weights) */
   const float *bias;        /* bias of the range, padded to a whole vector */
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
+  bool prefetch_outputs;    /* whether this CPU gains from prefetching the
+                             * output lines (see output_prefetch_for) */
 };
 
 /* channels_first with stride 1 or 2: output steps [t_begin, t_end) of output

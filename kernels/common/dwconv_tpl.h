@@ -668,14 +668,16 @@ enum {
  * SSE4.1 ran 1-10 % slower with it). Aligned outputs too many for L2 wait
  * on memory: fetch them into L2. Smaller outputs, and activations whose
  * arithmetic binds, only pay for the prefetches (FastConformer's 256 KiB
- * 7 % slower, C67 with SiLU 5 %). */
+ * 7 % slower, C67 with SiLU 5 %). Measured on Intel; on AMD Zen 4 every
+ * rule ran slower (vocos 10 %, AVX2 13 %), so there the CPU's own
+ * prefetchers do it (tile->prefetch_outputs). */
 static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile) {
   const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
   const bool split = VLEN * sizeof(float) == CACHE_LINE_BYTES &&
                      (tile->output_stride % VLEN != 0 ||
                       (uintptr_t)tile->output % CACHE_LINE_BYTES != 0);
-  if (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
-      tile->activation != DWCONV1D_ACTIVATION_RELU)
+  if (!tile->prefetch_outputs || (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
+                                  tile->activation != DWCONV1D_ACTIVATION_RELU))
     return PREFETCH_NONE;
   if (split && bytes >= PREFETCH_L1_MIN_BYTES)
     return PREFETCH_L1;
