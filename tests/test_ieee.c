@@ -354,6 +354,11 @@ static const guard_shape guard_shapes[] = {
      * which here is the input's last float (515) or would lie past it (514). */
     {1, 3, 515, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     {1, 3, 514, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
+    /* The same with K = 11: on AVX2 the floats after a block (K - 1 = 10)
+     * take two vectors, the second ending on the input's last float (522)
+     * or short of a float past it (521). */
+    {1, 3, 522, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
+    {1, 3, 521, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     /* Stride 1, 128 outputs (one whole block of 8 vectors on AVX-512):
      * channels_first's block reads its last taps' floats, up to the input's
      * last, as a short vector. */

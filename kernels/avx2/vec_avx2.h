@@ -101,4 +101,30 @@ static inline vfloat veven(vfloat a, vfloat b) {
   return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), 0xD8));
 }
 
+/* Lanes 1, 3, 5, ... of a then of b. */
+static inline vfloat vodd(vfloat a, vfloat b) {
+  const __m256 pairs = _mm256_shuffle_ps(a, b, 0xDD); /* a1 a3 b1 b3 | a5 a7 b5 b7 */
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), 0xD8));
+}
+
+/* Lanes n .. 7 of lo then lanes 0 .. n - 1 of hi (0 <= n < 8). The byte
+ * shift works within 128-bit halves, so it shifts across the pair of
+ * lo's upper and hi's lower half, which one lane-crossing permute builds
+ * (the same for every n: the kernels' taps share it). */
+#define VCONCAT_FROM 1
+static inline __attribute__((always_inline)) vfloat vconcat_from(vfloat lo, vfloat hi, size_t n) {
+  const __m256i a = _mm256_castps_si256(lo), b = _mm256_castps_si256(hi);
+  const __m256i mid = _mm256_castps_si256(_mm256_permute2f128_ps(lo, hi, 0x21));
+  switch (n) {
+  case 1: return _mm256_castsi256_ps(_mm256_alignr_epi8(mid, a, 4));
+  case 2: return _mm256_castsi256_ps(_mm256_alignr_epi8(mid, a, 8));
+  case 3: return _mm256_castsi256_ps(_mm256_alignr_epi8(mid, a, 12));
+  case 4: return _mm256_castsi256_ps(mid);
+  case 5: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, mid, 4));
+  case 6: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, mid, 8));
+  case 7: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, mid, 12));
+  }
+  return lo;
+}
+
 #endif

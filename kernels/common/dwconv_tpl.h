@@ -830,52 +830,86 @@ static inline void rows_block_interior(const float *x, size_t stride, size_t dil
 }
 
 #ifdef VCONCAT_FROM
+/* Phase p (< s) of the block's input vector r, r = UNROLL_T being the
+ * floats after the block: the last taps' k - 1 only (stride 2: the last of
+ * them one past the last tap), in one vector or with stride 2 two, since
+ * the row may end there. */
+static inline __attribute__((always_inline)) void
+shifted_input(const float *x, const size_t k, const size_t s, size_t r, vfloat phase[2]) {
+  if (r == UNROLL_T) {
+    const float *after = x + s * UNROLL_T * VLEN;
+    const size_t extra = k - 1;
+    const vfloat tail = extra > 0 ? load_lanes(after, extra < VLEN ? extra : VLEN) : vzero();
+    const vfloat tail2 =
+        s == 2 && extra > VLEN ? vload_tail(after + VLEN, extra - VLEN) : vzero();
+    phase[0] = s == 1 ? tail : veven(tail, tail2);
+    phase[1] = s == 1 ? tail : vodd(tail, tail2);
+  } else if (s == 1) {
+    phase[0] = phase[1] = vload(x + r * VLEN);
+  } else {
+    const vfloat a = vload(x + 2 * r * VLEN), b = vload(x + (2 * r + 1) * VLEN);
+    phase[0] = veven(a, b);
+    phase[1] = vodd(a, b);
+  }
+}
+
 /* rows_block_interior for stride s (1 or 2), dilation 1 and a constant
  * K < VLEN: the block's input loaded once, and tap j's inputs taken from
  * two neighbouring vectors by one shuffle, where loading them cost a
  * line-splitting load per FMA (channels_first C67 K5 12.5 -> 9.6 us, K9
  * 21.5 -> 14.5 us, Vocos 149 -> 131 us). With stride 2 the even and the
- * odd floats are separated first: tap j reads phase j % 2, j / 2 lanes on. */
+ * odd floats are separated first: tap j reads phase j % 2, j / 2 lanes on.
+ * With 32 registers the whole input stays in registers and the taps go
+ * across the block; with 16 it does not, so each output vector takes its
+ * taps from its own input vector and the next (AVX2 channels_first B1
+ * T938 C512 K7 174 -> 148 us, K7 stride 2 289 -> 260 us; taps across the
+ * block spilled and ran slower). Vector layers of 16 bytes leave it out:
+ * only one load in four splits a line there (SSE4.1 slower with it). */
 static inline __attribute__((always_inline)) void
 rows_block_shifted(const float *x, const float *w, const size_t k, const size_t s, float bias,
                    float *y, dwconv1d_activation act) {
-  vfloat phase[2][UNROLL_T + 1], acc[UNROLL_T];
-  for (size_t r = 0; r < UNROLL_T; r++) {
-    if (s == 1) {
-      phase[0][r] = vload(x + r * VLEN);
-    } else {
-      const vfloat a = vload(x + 2 * r * VLEN), b = vload(x + (2 * r + 1) * VLEN);
-      phase[0][r] = veven(a, b);
-      phase[1][r] = vodd(a, b);
-    }
-  }
-  /* the last taps' floats only (stride 2: and the one after): the row may end there */
-  const vfloat tail = k > 1 ? vload_tail(x + s * UNROLL_T * VLEN, k - 1) : vzero();
-  phase[0][UNROLL_T] = s == 1 ? tail : veven(tail, vzero());
-  if (s == 2)
-    phase[1][UNROLL_T] = vodd(tail, vzero());
+  vfloat acc[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
+#if VREGS >= 32
+  vfloat phase[UNROLL_T + 1][2];
+  for (size_t r = 0; r <= UNROLL_T; r++)
+    shifted_input(x, k, s, r, phase[r]);
 UNROLL_FULL
   for (size_t j = 0; j < k; j++) {
     const vfloat wj = vset1(w[j * VLEN]);
     const size_t p = j % s, n = j / s;
 UNROLL_FULL
     for (size_t r = 0; r < UNROLL_T; r++)
-      acc[r] = vfmadd(vconcat_from(phase[p][r], phase[p][r + 1], n), wj, acc[r]);
+      acc[r] = vfmadd(vconcat_from(phase[r][p], phase[r + 1][p], n), wj, acc[r]);
   }
+#else
+  vfloat cur[2], next[2];
+  shifted_input(x, k, s, 0, cur);
+UNROLL_FULL
+  for (size_t r = 0; r < UNROLL_T; r++) {
+    shifted_input(x, k, s, r + 1, next);
+UNROLL_FULL
+    for (size_t j = 0; j < k; j++)
+      acc[r] = vfmadd(vconcat_from(cur[j % s], next[j % s], j / s), vset1(w[j * VLEN]), acc[r]);
+    cur[0] = next[0], cur[1] = next[1];
+  }
+#endif
   store_block(y, VLEN, acc, vset1(bias), VLEN, act);
 }
 
 #define ROWS_SHIFTED_CASE(K)                                                                 \
   case K:                                                                                    \
-    if (s == 1)                                                                              \
+    if (s == 1 && (K) <= VLEN)                                                               \
       rows_block_shifted(x, w, K, 1, bias, y, act);                                          \
-    else                                                                                     \
+    else if (s == 2 && (K) < 2 * VLEN)                                                       \
       rows_block_shifted(x, w, K, 2, bias, y, act);                                          \
+    else                                                                                     \
+      return false;                                                                          \
     return true;
 
-/* rows_block_shifted for K of 1 .. VLEN - 1 and stride 1 or 2; false for
+/* rows_block_shifted for K of 1 .. 15 whose taps shift by less than a
+ * vector (K <= VLEN at stride 1, K < 2 * VLEN at stride 2); false for
  * other K. */
 static bool rows_block_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                    float bias, float *y, dwconv1d_activation act) {
