@@ -908,9 +908,15 @@ UNROLL_FULL
       return false;                                                                          \
     return true;
 
+/* Whether rows_block_shifted_any takes K: 1 .. 15 whose taps shift by
+ * less than a vector. */
+static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
+  return g->dilation == 1 && g->kernel_size <= 15 &&
+         (g->stride == 1 ? g->kernel_size <= VLEN : g->kernel_size < 2 * VLEN);
+}
+
 /* rows_block_shifted for K of 1 .. 15 whose taps shift by less than a
- * vector (K <= VLEN at stride 1, K < 2 * VLEN at stride 2); false for
- * other K. */
+ * vector (see shifted_blocks); false for other K. */
 static bool rows_block_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                    float bias, float *y, dwconv1d_activation act) {
   switch (k) {
@@ -932,6 +938,9 @@ static void rows_one_channel(const struct dwconv1d_geometry *g, size_t int_lo, s
                              float *y, dwconv1d_activation act) {
   const size_t block = UNROLL_T * VLEN, end = t1 < int_hi ? t1 : int_hi;
   const size_t first_ok = t0 > int_lo ? t0 : int_lo; /* earliest start of a whole block */
+#ifdef VCONCAT_FROM
+  const bool shifted = shifted_blocks(g); /* the test, not the call, per block */
+#endif
   for (size_t t = t0; t < t1;) {
     size_t start = t;
     if (t >= int_lo && t < end && t + block > end && end >= first_ok + block)
@@ -939,7 +948,7 @@ static void rows_one_channel(const struct dwconv1d_geometry *g, size_t int_lo, s
     if (start >= int_lo && start + block <= end) {
       const float *xt = x + (start * g->stride - g->pad_left);
 #ifdef VCONCAT_FROM
-      if (g->dilation == 1 &&
+      if (shifted &&
           rows_block_shifted_any(xt, w, g->kernel_size, g->stride, bias, y + (start - t0), act)) {
         t = start + block;
         continue;
