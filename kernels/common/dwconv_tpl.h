@@ -909,9 +909,12 @@ UNROLL_FULL
     return true;
 
 /* Whether rows_block_shifted_any takes K: 1 .. 15 whose taps shift by
- * less than a vector. */
+ * less than a vector, at the strides the vector layer shifts for. */
+#ifndef VCONCAT_MIN_STRIDE
+#define VCONCAT_MIN_STRIDE 1
+#endif
 static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
-  return g->dilation == 1 && g->kernel_size <= 15 &&
+  return g->dilation == 1 && g->kernel_size <= 15 && g->stride >= VCONCAT_MIN_STRIDE &&
          (g->stride == 1 ? g->kernel_size <= VLEN : g->kernel_size < 2 * VLEN);
 }
 

@@ -100,4 +100,25 @@ static inline vfloat vpermute(vfloat table, vindex idx) {
 /* Lanes 0, 2, ... of a then of b: every other step of two vectors. */
 static inline vfloat veven(vfloat a, vfloat b) { return _mm_shuffle_ps(a, b, 0x88); }
 
+/* Lanes 1, 3, ... of a then of b. */
+static inline vfloat vodd(vfloat a, vfloat b) { return _mm_shuffle_ps(a, b, 0xDD); }
+
+/* Lanes n .. 3 of lo then lanes 0 .. n - 1 of hi (0 <= n < 4): one byte
+ * shift (SSSE3's palignr, which every SSE4.1 CPU has). Only stride 2's
+ * taps take it: a 16-byte load splits a line one time in four, so a load
+ * per tap costs less than a shift, but a stride-2 tap's two loads and
+ * shuffle cost more (AMD Zen 4: channels_first B1 T4096 C256 K7 stride 2
+ * 481 -> 458 us; stride 1 K3 1350 -> 1634 us with it). */
+#define VCONCAT_FROM 1
+#define VCONCAT_MIN_STRIDE 2
+static inline __attribute__((always_inline)) vfloat vconcat_from(vfloat lo, vfloat hi, size_t n) {
+  const __m128i a = _mm_castps_si128(lo), b = _mm_castps_si128(hi);
+  switch (n) {
+  case 1: return _mm_castsi128_ps(_mm_alignr_epi8(b, a, 4));
+  case 2: return _mm_castsi128_ps(_mm_alignr_epi8(b, a, 8));
+  case 3: return _mm_castsi128_ps(_mm_alignr_epi8(b, a, 12));
+  }
+  return lo;
+}
+
 #endif
