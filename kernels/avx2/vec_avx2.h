@@ -26,6 +26,13 @@ static inline __m256i tail_mask(size_t n) {
 }
 
 static inline vfloat vzero(void) { return _mm256_setzero_ps(); }
+
+/* v as a value in a register that the compiler cannot load again at each
+ * use (see short_block). */
+static inline vfloat vkeep(vfloat v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
 static inline vfloat vset1(float x) { return _mm256_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm256_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm256_storeu_ps(p, v); }

@@ -24,6 +24,13 @@ typedef __mmask16 vmask;
 static inline __mmask16 tail_mask(size_t n) { return (__mmask16)((1u << n) - 1u); }
 
 static inline vfloat vzero(void) { return _mm512_setzero_ps(); }
+
+/* v as a value in a register that the compiler cannot load again at each
+ * use (see short_block). */
+static inline vfloat vkeep(vfloat v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
 static inline vfloat vset1(float x) { return _mm512_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm512_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm512_storeu_ps(p, v); }

@@ -22,6 +22,13 @@ typedef float32x4_t vfloat;
 typedef uint32x4_t vmask;
 
 static inline vfloat vzero(void) { return vdupq_n_f32(0.0f); }
+
+/* v as a value in a register that the compiler cannot load again at each
+ * use (see short_block). */
+static inline vfloat vkeep(vfloat v) {
+  __asm__("" : "+w"(v));
+  return v;
+}
 static inline vfloat vset1(float x) { return vdupq_n_f32(x); }
 static inline vfloat vload(const float *p) { return vld1q_f32(p); }
 static inline void vstore(float *p, vfloat v) { vst1q_f32(p, v); }

@@ -17,6 +17,7 @@ typedef float vfloat;
 typedef int vmask;
 
 static inline vfloat vzero(void) { return 0.0f; }
+static inline vfloat vkeep(vfloat v) { return v; } /* one lane: nothing to keep */
 static inline vfloat vset1(float x) { return x; }
 static inline vfloat vload(const float *p) { return *p; }
 static inline void vstore(float *p, vfloat v) { *p = v; }

@@ -21,6 +21,13 @@ typedef __m128 vfloat;
 typedef __m128 vmask;
 
 static inline vfloat vzero(void) { return _mm_setzero_ps(); }
+
+/* v as a value in a register that the compiler cannot load again at each
+ * use (see short_block). */
+static inline vfloat vkeep(vfloat v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
 static inline vfloat vset1(float x) { return _mm_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm_storeu_ps(p, v); }
