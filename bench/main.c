@@ -289,17 +289,24 @@ static const char *flag_value(int argc, char **argv, const char *prefix, const c
 /* argv with the mode's defaults placed before the user's flags (later flags
  * win, so the user can still override any of them). */
 static int with_mode_defaults(bench_mode mode, int argc, char **argv, char **out) {
+  /* Repetitions in random order across every benchmark: on a shared
+   * machine a slow spell then falls on every runner alike, not on whichever
+   * ran its repetitions during it. */
   static char *summary_defaults[] = {"--benchmark_min_time=0.05", "--benchmark_repetitions=3",
-                                     "--benchmark_report_aggregates_only=true"};
+                                     "--benchmark_report_aggregates_only=true",
+                                     "--benchmark_enable_random_interleaving=true"};
   static char *full_defaults[] = {"--benchmark_min_time=0.2", "--benchmark_repetitions=5",
-                                  "--benchmark_report_aggregates_only=true"};
+                                  "--benchmark_report_aggregates_only=true",
+                                  "--benchmark_enable_random_interleaving=true"};
   static char *full_out[] = {"--benchmark_out=dwconv1d_bench.json", "--benchmark_out_format=json"};
   int n = 0;
   out[n++] = argv[0];
   if (mode == MODE_SUMMARY) {
-    for (size_t i = 0; i < 3; i++) out[n++] = summary_defaults[i];
+    for (size_t i = 0; i < sizeof summary_defaults / sizeof *summary_defaults; i++)
+      out[n++] = summary_defaults[i];
   } else if (mode == MODE_FULL) {
-    for (size_t i = 0; i < 3; i++) out[n++] = full_defaults[i];
+    for (size_t i = 0; i < sizeof full_defaults / sizeof *full_defaults; i++)
+      out[n++] = full_defaults[i];
     if (!has_flag(argc, argv, "--benchmark_out=")) {
       for (size_t i = 0; i < 2; i++) out[n++] = full_out[i];
     }
@@ -356,7 +363,7 @@ static void add_context_number(const char *key, double value) {
 /* Machine, limits, paths and peers: printed before the run and at the top of
  * the summary, and stored in the JSON context. */
 static void describe_run(char *text, size_t size, const options *o, const char *repetitions,
-                         const char *min_time, const char *peer_lines) {
+                         const char *min_time, bool interleaved, const char *peer_lines) {
   const bench_mode mode = o->mode;
   char model[256];
   cpu_model(model, sizeof model);
@@ -368,10 +375,11 @@ static void describe_run(char *text, size_t size, const options *o, const char *
     snprintf(threads, sizeof threads, "single thread (thread CPU time)");
   }
   append(text, size, "dwconv1d %s benchmark (%s mode), %s; figures are the %s of %s "
-                     "repetition(s), each at least %s s\n",
+                     "repetition(s), each at least %s s%s\n",
          dwconv1d_version(), mode == MODE_SUMMARY ? "summary" : mode == MODE_FULL ? "full" : "plain",
          threads,
-         strcmp(repetitions, "1") == 0 ? "result" : "median", repetitions, min_time);
+         strcmp(repetitions, "1") == 0 ? "result" : "median", repetitions, min_time,
+         interleaved ? ", in random order across all benchmarks" : "");
   append(text, size, "machine: %s; %ld CPUs online; L1d %ld KiB, L2 %ld KiB, L3 %ld KiB per sysconf\n",
          model, sysconf(_SC_NPROCESSORS_ONLN), cache_bytes(1) / 1024, cache_bytes(2) / 1024,
          cache_bytes(3) / 1024);
@@ -529,6 +537,10 @@ int main(int argc, char **argv) {
   const char *min_time = flag_value(bench_argc, bench_argv, "--benchmark_min_time=", "0.5");
   const bool json_display =
       strcmp(flag_value(bench_argc, bench_argv, "--benchmark_format=", "console"), "json") == 0;
+  /* read before Google Benchmark takes its flags out of argv */
+  const bool interleaved = strcmp(flag_value(bench_argc, bench_argv,
+                                             "--benchmark_enable_random_interleaving=", "false"),
+                                  "true") == 0;
   if (!bench_initialize(&bench_argc, bench_argv)) return 2;
 
   fprintf(stderr, "measuring this machine's limits...\n");
@@ -541,7 +553,7 @@ int main(int argc, char **argv) {
            pool_info, auto_kind < kind_count ? kinds[auto_kind].name : "(none)");
   }
   static char preamble[4096];
-  describe_run(preamble, sizeof preamble, &o, repetitions, min_time, peer_lines);
+  describe_run(preamble, sizeof preamble, &o, repetitions, min_time, interleaved, peer_lines);
   fputs(preamble, stderr);
   add_context(o.threads);
 
