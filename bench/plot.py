@@ -29,6 +29,9 @@ def collect(benchmarks):
     """{(shape, runner): {"GFLOP/s": .., "limit%": .., "error": ..}} from the
     median aggregate of each run, or the median of its repetitions."""
     medians, repetitions, errors = {}, {}, {}
+    # Registration order (shapes as BENCH_SHAPES lists them), not the random
+    # order in which interleaved repetitions ran.
+    benchmarks = sorted(benchmarks, key=lambda entry: entry.get("family_index", 0))
     for entry in benchmarks:
         key = split_name(entry.get("run_name", entry["name"]))
         if entry.get("error_occurred"):
