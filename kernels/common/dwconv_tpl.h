@@ -856,8 +856,8 @@ shifted_input(const float *x, const size_t k, const size_t s, size_t r, vfloat p
   }
 }
 
-/* rows_block_interior for stride s (1 or 2), dilation 1 and a constant
- * K < VLEN: the block's input loaded once, and tap j's inputs taken from
+/* rows_block_interior for stride s (1 or 2), dilation 1 and a constant K
+ * (see shifted_blocks): the block's input loaded once, and tap j's inputs taken from
  * two neighbouring vectors by one shuffle, where loading them cost a
  * line-splitting load per FMA (channels_first C67 K5 12.5 -> 9.6 us, K9
  * 21.5 -> 14.5 us, Vocos 149 -> 131 us). With stride 2 the even and the
@@ -866,8 +866,9 @@ shifted_input(const float *x, const size_t k, const size_t s, size_t r, vfloat p
  * across the block; with 16 it does not, so each output vector takes its
  * taps from its own input vector and the next (AVX2 channels_first B1
  * T938 C512 K7 174 -> 148 us, K7 stride 2 289 -> 260 us; taps across the
- * block spilled and ran slower). Vector layers of 16 bytes leave it out:
- * only one load in four splits a line there (SSE4.1 slower with it). */
+ * block spilled and ran slower). Vector layers of 16 bytes shift at
+ * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
+ * there, and a load per tap is cheaper than a shift at stride 1. */
 static inline __attribute__((always_inline)) void
 rows_block_shifted(const float *x, const float *w, const size_t k, const size_t s, float bias,
                    float *y, dwconv1d_activation act) {
@@ -901,6 +902,7 @@ UNROLL_FULL
   store_block(y, VLEN, acc, vset1(bias), VLEN, act);
 }
 
+/* The K tests are constants: no code for the K a stride's shifts cannot take. */
 #define ROWS_SHIFTED_CASE(K)                                                                 \
   case K:                                                                                    \
     if (s == 1 && (K) <= VLEN)                                                               \
