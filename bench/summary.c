@@ -157,6 +157,18 @@ static void print_in_l2_bound(FILE *out, const bench_summary *s, size_t i) {
           bound < 85.0 ? "so compute binds, not memory" : "so memory binds");
 }
 
+/* Under a memory-bound shape's row, where it applies: the fraction of the
+ * copy bandwidth the shape would reach at its path's FMA peak (its bw% over
+ * its peak%). Below the target the arithmetic itself cannot keep up with
+ * the copy on this core, however fast the kernel (AMD Zen 4: vocos, 70 %). */
+static void print_peak_bound(FILE *out, const bench_cell *mine) {
+  if (mine->peak_percent <= 0.0) return;
+  const double bound = 100.0 * mine->bandwidth_percent / mine->peak_percent;
+  if (bound >= 85.0) return;
+  fprintf(out, "%-*s   at the FMA peak: %.0f%% of copy, so the peak binds, not memory\n",
+          NAME_WIDTH, "", bound);
+}
+
 /* Counts shape i's ratio to its best peer, whose run is at peer_percent
  * of the limit that binds. */
 static void add_peer_ratio(peer_ratios *r, double ratio, double peer_percent) {
@@ -232,7 +244,10 @@ static void print_target_row(FILE *out, const bench_summary *s, size_t i, tally 
     }
   }
   fprintf(out, " %s\n", column);
-  if (K <= 8 && footprint > (double)s->l2_bytes) print_in_l2_bound(out, s, i);
+  if (K <= 8 && footprint > (double)s->l2_bytes) {
+    print_peak_bound(out, mine);
+    print_in_l2_bound(out, s, i);
+  }
 }
 
 /* Path `numerator` against path `denominator` over all shapes: the worst

@@ -178,8 +178,24 @@ int main(void) {
          "a slice that fits still does", text);
   free(text);
 
+  /* vocos at 45 % of copy and 64 % of its peak: at the peak, 70 % of copy. */
+  fill_defaults();
+  cell("vocos", KIND_AUTO)->bandwidth_percent = 45.0;
+  cell("vocos", KIND_AUTO)->peak_percent = 64.0;
+  cell("strides2", KIND_AUTO)->bandwidth_percent = 55.0; /* 55 / 64: 86 %, no line */
+  cell("strides2", KIND_AUTO)->peak_percent = 64.0;
+  text = print_summary(2u << 20);
+  expect(line_has(line_after_row(text, "vocos"), "at the FMA peak: 70% of copy, so the peak binds"),
+         "vocos is followed by the copy fraction its peak allows, 70 %", text);
+  expect(!line_has(line_after_row(text, "strides2"), "at the FMA peak"),
+         "no such line where the peak allows 85 % or more (86 %)", text);
+  expect(!line_has(line_after_row(text, "quartznet_b1"), "at the FMA peak"),
+         "no such line under a compute-bound shape", text);
+  free(text);
+
   check_geomean_ceiling();
 
-  if (failures == 0) printf("summary: in-L2 slices and the geomean's ceiling as documented\n");
+  if (failures == 0)
+    printf("summary: in-L2 slices, the peak's bound and the geomean's ceiling as documented\n");
   return failures == 0 ? 0 : 1;
 }
