@@ -355,8 +355,8 @@ static const guard_shape guard_shapes[] = {
     {1, 3, 515, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     {1, 3, 514, 4, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
     /* The same with K = 11: on AVX2 the floats after a block (K - 1 = 10)
-     * take two vectors, the second ending on the input's last float (522)
-     * or short of a float past it (521). */
+     * take two vectors, whose last float is the input's last (522) or
+     * would lie past it (521). */
     {1, 3, 522, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     {1, 3, 521, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     /* Stride 1, 128 outputs (one whole block of 8 vectors on AVX-512):

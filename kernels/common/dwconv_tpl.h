@@ -304,7 +304,7 @@ UNROLL_FULL
   for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
     /* vkeep: gcc 12 otherwise folds the row into up to K FMAs as a memory
      * operand, K loads where one was meant (7 % of AVX-512's short-kernel
-     * FMAs; AMD Zen 4 B1 T512 C128 K3 7.8 -> 6.3 us) */
+     * FMAs; AMD Zen 4 B1 T256 C256 K3 7.3 -> 5.8 us) */
     const vfloat xi = vkeep(block_row(src, i, lanes, border));
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)

@@ -115,7 +115,7 @@ static inline vfloat vodd(vfloat a, vfloat b) { return _mm_shuffle_ps(a, b, 0xDD
  * taps take it: a 16-byte load splits a line one time in four, so a load
  * per tap costs less than a shift, but a stride-2 tap's two loads and
  * shuffle cost more (AMD Zen 4: channels_first B1 T4096 C256 K7 stride 2
- * 481 -> 458 us; stride 1 K3 1350 -> 1634 us with it). */
+ * 481 -> 457 us; stride 1 K3 1350 -> 1634 us with it). */
 #define VCONCAT_FROM 1
 #define VCONCAT_MIN_STRIDE 2
 static inline __attribute__((always_inline)) vfloat vconcat_from(vfloat lo, vfloat hi, size_t n) {
