@@ -370,24 +370,18 @@ static void run_large_multipliers(uint64_t seed, test_counts *counts) {
   printf("large depth multipliers: %.2f s\n", test_now() - t0);
 }
 
-/* Long dilated kernels whose span the 32-register paths read in place
- * (at most 48 rows): their interior runs as phased windows, rarer in the
- * random sweep than its fixed kernel sizes. */
-static void run_dilated_windows(uint64_t seed, test_counts *counts) {
-  static const struct {
-    size_t k, d, channels, steps;
-    dwconv1d_padding padding;
-    dwconv1d_activation activation;
-  } cases[] = {
-      {20, 2, 48, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {16, 3, 33, 200, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
-      {24, 2, 64, 500, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
-      {17, 2, 16, 100, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {16, 2, 70, 64, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_GELU},
-  };
+/* A fixed dilated case for every ISA: batch 2, inputs in [-2, 2]. */
+typedef struct {
+  size_t k, d, channels, steps;
+  dwconv1d_padding padding;
+  dwconv1d_activation activation;
+} dilated_case;
+
+static void run_dilated_cases(const char *name, uint64_t seed, const dilated_case *cases,
+                              size_t count, test_counts *counts) {
   const double t0 = test_now();
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    test_rng r = test_rng_make(seed ^ 0xD1A7000u, i);
+  for (size_t i = 0; i < count; ++i) {
+    test_rng r = test_rng_make(seed, i);
     test_case tc;
     memset(&tc, 0, sizeof tc);
     tc.problem.params = dwconv1d_params_default(cases[i].k);
@@ -400,7 +394,42 @@ static void run_dilated_windows(uint64_t seed, test_counts *counts) {
     allocate_and_fill(&tc, &r, 2.0);
     judge_fixed_case(&tc, seed, i, counts);
   }
-  printf("dilated windows: %.2f s\n", test_now() - t0);
+  printf("%s: %.2f s\n", name, test_now() - t0);
+}
+
+/* Long dilated kernels whose span the 32-register paths read in place
+ * (at most 48 rows): their interior runs as phased windows, rarer in the
+ * random sweep than its fixed kernel sizes. */
+static void run_dilated_windows(uint64_t seed, test_counts *counts) {
+  static const dilated_case cases[] = {
+      {20, 2, 48, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {16, 3, 33, 200, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
+      {24, 2, 64, 500, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
+      {17, 2, 16, 100, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {16, 2, 70, 64, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_GELU},
+  };
+  run_dilated_cases("dilated windows", seed ^ 0xD1A7000u, cases,
+                    sizeof cases / sizeof cases[0], counts);
+}
+
+/* channels_last dilated kernels whose d rows span whole 4 KiB pages, where
+ * the rows-of-channels tiles drop their phases while a group's rows fit
+ * 32 KiB (see phases_pay; only K <= 8 can), and neighbours that keep
+ * them: the random sweep's 70 channels never reach a page. */
+static void run_dilated_page_strides(uint64_t seed, test_counts *counts) {
+  static const dilated_case cases[] = {
+      /* unphased: whole pages, rows of a group within 32 KiB */
+      {3, 8, 128, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {5, 16, 64, 400, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
+      {5, 4, 256, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
+      {8, 8, 128, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR}, /* 32 KiB */
+      /* phased: whole pages, rows past 32 KiB; or no whole page */
+      {9, 4, 256, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {3, 2, 2048, 100, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+      {3, 8, 96, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_RELU},
+  };
+  run_dilated_cases("dilated page strides", seed ^ 0xD1A7100u, cases,
+                    sizeof cases / sizeof cases[0], counts);
 }
 
 int main(void) {
@@ -413,6 +442,7 @@ int main(void) {
     run_cross_isa(seed, &counts);
     run_large_multipliers(seed, &counts);
     run_dilated_windows(seed, &counts);
+    run_dilated_page_strides(seed, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
