@@ -22,7 +22,13 @@ struct dwconv1d_geometry {
 
 /* One tile of work: output steps [t_begin, t_end) of a range of output
  * channels, read from a channels-last source holding input steps from
- * `row_base` on, one row per step (only rows inside [0, T) are read). */
+ * `row_base` on, one row per step (only rows inside [0, T) are read).
+ * With depth_multiplier m > 1 the source is the caller's rows of input
+ * channels, and output channel c of the range reads input channel
+ * (channel_skip + c) / m counted from `input`: kernels expand each row in
+ * registers. Only rows of channels (channel_stride = VLEN) with short
+ * kernels expand: kernel_size <= the kernels' expand_max_taps, dilation 1,
+ * stride 1 or 2. */
 struct dwconv1d_tile {
   const float *input;       /* source row `row_base`, first channel of the range */
   size_t input_stride;      /* floats between source rows */
@@ -30,6 +36,8 @@ struct dwconv1d_tile {
                              * VLEN for rows of channels, rows * VLEN for
                              * channel blocks stored one after another */
   size_t row_base;          /* input step stored at `input` */
+  size_t depth_multiplier;  /* m > 1 for a tile that expands its rows (0, 1: none) */
+  size_t channel_skip;      /* m > 1: the range's first output channel mod m */
   float *output;            /* output step t_begin, first channel of the range */
   size_t output_stride;     /* floats between output rows */
   size_t t_begin, t_end;    /* output steps to compute */
@@ -63,6 +71,10 @@ struct dwconv1d_kernels {
   /* channels_last, M = 1: long kernels of up to this span run fastest on
    * the caller's rows in place, longer ones through channel blocks. */
   size_t direct_max_span;
+  /* channels_last, M > 1: kernels of up to this many taps (dilation 1,
+   * stride 1 or 2) expand the caller's rows in registers (see
+   * dwconv1d_tile); others read rows expanded by expand_block. */
+  size_t expand_max_taps;
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the
@@ -72,7 +84,8 @@ struct dwconv1d_kernels {
   void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                            float *out, size_t out_stride);
   /* One channel block of channels_last rows expanded by the depth
-   * multiplier m: dst[r][l] = x[r * row_stride + (first + l) / m]. */
+   * multiplier m: dst[r][l] = x[r * row_stride + (first + l) / m], for the
+   * gathered tiles of kernels that do not expand in registers. */
   void (*expand_block)(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
                        size_t lanes, float *dst);
   /* Row-wise (last-axis) activations over n contiguous floats, in place. */

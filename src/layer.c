@@ -219,17 +219,22 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
       .bias = layer->bias + c0,
       .activation = plan->fused,
       .prefetch_outputs = layer->prefetch_outputs,
+      .depth_multiplier = 1,
   };
 }
 
-/* channels_last with M == 1: the kernels read the caller's input directly,
- * the whole range as one tile (they take a block of steps across every
- * channel at a time, so a tile's length does not bound what stays in cache,
- * and tile ends would cut the runs of 12-step blocks short). */
+/* channels_last: the kernels read the caller's input directly (expanding
+ * it in registers where M > 1), the whole range as one tile (they take a
+ * block of steps across every channel at a time, so a tile's length does
+ * not bound what stays in cache, and tile ends would cut the runs of
+ * 12-step blocks short). */
 static void conv_direct(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
                         size_t c0, size_t c1, struct destination dst) {
+  const size_t m = plan->layer->params.depth_multiplier;
   struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, t0, t1);
-  tile.input = x + c0;
+  tile.input = x + c0 / m;
+  tile.depth_multiplier = m;
+  tile.channel_skip = c0 % m;
   tile.input_stride = plan->layer->channels;
   tile.channel_stride = plan->layer->kernels->vlen;
   tile.row_base = 0;
@@ -489,9 +494,12 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
    * (for channels_first, a transpose whose cost the long kernel hides). */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
   plan->by_rows = plan->channels_first && p->strides <= 2 && p->kernel_size < GATHER_TAPS;
-  plan->gather = !plan->by_rows && (plan->channels_first || p->depth_multiplier > 1 ||
-                                    (p->kernel_size >= GATHER_TAPS &&
-                                     span > layer->kernels->direct_max_span));
+  /* Expansions (M > 1) of short kernels run on the caller's rows too. */
+  const bool expands_direct = p->kernel_size <= layer->kernels->expand_max_taps &&
+                              p->dilation_rate == 1 && p->strides <= 2;
+  plan->gather = !plan->by_rows &&
+                 (plan->channels_first || (p->depth_multiplier > 1 && !expands_direct) ||
+                  (p->kernel_size >= GATHER_TAPS && span > layer->kernels->direct_max_span));
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
   plan->gather_steps = span > SHORT_SPAN            ? GATHER_TIME_TILE
                        : p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE

@@ -168,24 +168,77 @@ static inline void conv_block_interior(const float *x, size_t row_step, size_t t
   store_block(y, out_stride, acc, bias, lanes, act);
 }
 
+/* Lane l = (skip + l) / m: in registers where the vector layer can
+ * (vindex_expand), else counted (a division per lane costs more than the
+ * copy). */
+static inline vindex expand_index(size_t skip, size_t m) {
+#ifdef VINDEX_EXPAND_MAX_M
+  if (m <= VINDEX_EXPAND_MAX_M)
+    return vindex_expand(skip, m);
+#endif
+  int src_lane[VLEN];
+  for (size_t l = 0, q = 0, r = skip; l < VLEN; l++) {
+    src_lane[l] = (int)q;
+    if (++r == m)
+      r = 0, q++;
+  }
+  return vindex_of(src_lane);
+}
+
+/* How one output vector of an expanding tile (see dwconv1d_tile) comes
+ * from a row: `need` input lanes loaded, then permuted so that lane l holds
+ * input lane idx[l]. One load and one permute per row, where gathering the
+ * expanded rows first costs a load, a permute, a store and a load again
+ * (AMD Zen 4 B1 T1024 C64 K5 M4: AVX-512 58 -> 36 us, AVX2 89 -> 54 us). */
+struct expansion {
+  vindex idx;
+  size_t need;
+};
+
+/* The expansion of an output vector of `lanes` lanes whose first lane
+ * reads its input lane (the first loaded) `skip` times over before it (skip < m). */
+static inline struct expansion expansion_of(size_t skip, size_t m, size_t lanes) {
+  return (struct expansion){.idx = expand_index(skip, m), .need = (skip + lanes + m - 1) / m};
+}
+
+/* The expansion of a tile's output vector at channel c, of `lanes` lanes
+ * (none unless the tile expands). */
+static inline struct expansion tile_expansion(const struct dwconv1d_tile *tile, size_t c,
+                                              size_t lanes) {
+  const size_t m = tile->depth_multiplier;
+  if (m <= 1)
+    return (struct expansion){.need = 0};
+  return expansion_of((tile->channel_skip + c) % m, m, lanes);
+}
+
+/* An output vector's `lanes` input lanes at p, expanded when `ex` is set. */
+static inline __attribute__((always_inline)) vfloat
+load_input(const float *p, size_t lanes, const struct expansion *ex) {
+  return ex ? vpermute(load_lanes(p, ex->need), ex->idx) : load_lanes(p, lanes);
+}
+
 /* The input rows of a block. Interior blocks read row i at x + i * stride.
  * A border block's row i is padded row first + i: input step
  * first + i - pad_left if that exists, zeros otherwise (see
- * conv_step_general), and x points at the tile's row row_base. */
+ * conv_step_general), and x points at the tile's row row_base. Rows of an
+ * expanding tile expand by `ex`. */
 struct block_rows {
   const float *x;
   size_t stride;
   size_t first, pad_left, in_steps, row_base; /* border blocks only */
+  const struct expansion *ex;
 };
 
 static inline __attribute__((always_inline)) vfloat
-block_row(const struct block_rows *src, size_t i, size_t lanes, const bool border) {
+block_row(const struct block_rows *src, size_t i, size_t lanes, const bool border,
+          const bool expand) {
+  const struct expansion *ex = expand ? src->ex : NULL;
   if (!border)
-    return load_lanes(src->x + i * src->stride, lanes);
+    return load_input(src->x + i * src->stride, lanes, ex);
   const size_t row = src->first + i;
   if (row < src->pad_left || row - src->pad_left >= src->in_steps)
     return vzero();
-  return load_lanes(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes);
+  return load_input(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes, ex);
 }
 
 #if HAVE_WINDOW
@@ -209,7 +262,7 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
   vfloat acc[WIDE_T], win[WIDE_T];
   for (size_t r = 0; r < n; r++) {
     acc[r] = vzero();
-    win[r] = block_row(src, r, VLEN, border);
+    win[r] = block_row(src, r, VLEN, border, false);
   }
   if (kernel_size == 0) /* never: otherwise gcc keeps the sums in memory */
     __builtin_unreachable();
@@ -223,7 +276,7 @@ UNROLL_FULL
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
       if (j + k + 1 < kernel_size) /* a later tap reads row j + k + n */
-        win[k] = block_row(src, j + k + n, VLEN, border);
+        win[k] = block_row(src, j + k + n, VLEN, border, false);
     }
   }
 done:
@@ -274,6 +327,11 @@ struct block_run {
   size_t lanes;       /* of every block */
   dwconv1d_activation act;
   const struct block_rows *border; /* if set, one block whose rows these are */
+  size_t m;       /* > 1 where the blocks expand their rows (see dwconv1d_tile):
+                   * x is then the rows' input channel 0, and block b reads
+                   * from x + b * x_step + (channel + b * c_step) / m */
+  size_t channel; /* the first block's output channel, counted as in dwconv1d_tile */
+  size_t c_step;  /* output channels from one block to the next */
   enum output_prefetch prefetch; /* blocks side by side along channels:
                                   * where to fetch the lines that the next
                                   * UNROLL_T steps will write */
@@ -293,8 +351,8 @@ enum { SHORT_TAPS = 8 };
 
 static inline __attribute__((always_inline)) void
 short_block(const struct block_rows *src, const float *w, const size_t k, const size_t s,
-            size_t lanes, const bool border, float *y, size_t out_stride, vfloat bias,
-            dwconv1d_activation act) {
+            size_t lanes, const bool border, const bool expand, float *y, size_t out_stride,
+            vfloat bias, dwconv1d_activation act) {
   vfloat wv[SHORT_TAPS], acc[UNROLL_T];
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
@@ -305,7 +363,7 @@ UNROLL_FULL
     /* vkeep: gcc 12 otherwise folds the row into up to K FMAs as a memory
      * operand, K loads where one was meant (7 % of AVX-512's short-kernel
      * FMAs; AMD Zen 4 B1 T256 C256 K3 7.3 -> 5.8 us) */
-    const vfloat xi = vkeep(block_row(src, i, lanes, border));
+    const vfloat xi = vkeep(block_row(src, i, lanes, border, expand));
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
       if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
@@ -325,28 +383,67 @@ static inline void prefetch_next_rows(const float *y, size_t out_stride,
       __builtin_prefetch(y + r * out_stride, 1, 2);
 }
 
+static inline size_t gcd_size(size_t a, size_t b) {
+  while (b != 0) {
+    const size_t r = a % b;
+    a = b, b = r;
+  }
+  return a;
+}
+
 static inline __attribute__((always_inline)) void
-conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes) {
+conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
+               const bool expand) {
   if (run->border) {
-    short_block(run->border, run->w, k, s, lanes, true, run->y, run->out_stride,
+    short_block(run->border, run->w, k, s, lanes, true, expand, run->y, run->out_stride,
                 vload(run->bias), run->act);
     return;
   }
-  for (size_t b = 0; b < run->blocks; b++) {
-    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-    if (run->prefetch != PREFETCH_NONE)
-      prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-    short_block(&src, run->w + b * run->w_step, k, s, lanes, false, run->y + b * run->y_step,
-                run->out_stride, vload(run->bias + b * run->bias_step), run->act);
+  if (!expand) {
+    for (size_t b = 0; b < run->blocks; b++) {
+      const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
+      if (run->prefetch != PREFETCH_NONE)
+        prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
+      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, false,
+                  run->y + b * run->y_step, run->out_stride,
+                  vload(run->bias + b * run->bias_step), run->act);
+    }
+    return;
+  }
+  /* Expanding blocks `period` apart read the same lanes of their input
+   * vectors (m divides period * c_step): one pass over each such set, so
+   * that an expansion is built once per pass, not per block (SSE4.1 B1
+   * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a
+   * pass, q is the block's input channel. */
+  const size_t m = run->m, period = m / gcd_size(m, run->c_step);
+  for (size_t p = 0; p < period && p < run->blocks; p++) {
+    const size_t channel = run->channel + p * run->c_step;
+    const struct expansion ex = expansion_of(channel % m, m, lanes);
+    size_t q = channel / m;
+    for (size_t b = p; b < run->blocks; b += period, q += period * run->c_step / m) {
+      const struct block_rows src = {
+          .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
+      if (run->prefetch != PREFETCH_NONE)
+        prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
+      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, true,
+                  run->y + b * run->y_step, run->out_stride,
+                  vload(run->bias + b * run->bias_step), run->act);
+    }
   }
 }
 
+/* Expanding blocks (see block_run) of up to this many taps: beyond, their
+ * instances would double the kernels' compile time for few layers. */
+enum { EXPAND_TAPS = 8 };
+
 #define SHORT_CASE(K, S)                                                                     \
   case (K) * 2 + (S) - 1:                                                                    \
-    if (run->lanes == VLEN)                                                                  \
-      conv_run_short(run, K, S, VLEN);                                                       \
+    if ((K) <= EXPAND_TAPS && run->m > 1)                                                    \
+      conv_run_short(run, K, S, run->lanes, true);                                           \
+    else if (run->lanes == VLEN)                                                             \
+      conv_run_short(run, K, S, VLEN, false);                                                \
     else                                                                                     \
-      conv_run_short(run, K, S, run->lanes);                                                 \
+      conv_run_short(run, K, S, run->lanes, false);                                          \
     return;
 
 /* conv_run_short for a K of 1 .. SHORT_TAPS and a stride of 1 or 2. */
@@ -390,12 +487,15 @@ static inline bool phased_windows(const struct dwconv1d_geometry *g, size_t lane
 static inline void conv_step_general(const struct dwconv1d_geometry *g,
                                      const struct dwconv1d_tile *tile, const float *xin, size_t t,
                                      size_t c, const float *w, vfloat bias, size_t lanes) {
+  const bool expand = tile->depth_multiplier > 1;
+  const struct expansion ex = tile_expansion(tile, c, lanes);
   vfloat acc = vzero();
   size_t row = t * g->stride; /* input step + pad_left of tap 0 */
   for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
     vfloat xj = vzero();
     if (row >= g->pad_left && row - g->pad_left < g->in_steps)
-      xj = load_lanes(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes);
+      xj = load_input(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes,
+                      expand ? &ex : NULL);
     acc = vfmadd(xj, vload(w + j * VLEN), acc);
   }
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
@@ -459,13 +559,14 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
   }
 #endif
   if (is_short(g)) { /* n = UNROLL_T: short kernels take no wide blocks */
+    const struct expansion ex = tile_expansion(tile, c, lanes);
     const struct block_rows src = {.x = xin, .stride = tile->input_stride, .first = first,
                                    .pad_left = g->pad_left, .in_steps = g->in_steps,
-                                   .row_base = tile->row_base};
+                                   .row_base = tile->row_base, .ex = &ex};
     const struct block_run run = {
         .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
         .out_stride = tile->output_stride, .w = w, .bias = tile->bias + c, .blocks = 1,
-        .lanes = lanes, .act = tile->activation, .border = &src};
+        .lanes = lanes, .act = tile->activation, .border = &src, .m = tile->depth_multiplier};
     conv_run_short_any(&run, g->kernel_size, g->stride);
     return;
   }
@@ -485,6 +586,14 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
   float *out = tile->output + (t - tile->t_begin) * tile->output_stride + c;
   for (size_t r = 0; r < n; r++)
     store_lanes(out + r * tile->output_stride, vload(y + r * VLEN), lanes);
+}
+
+/* Where the input that output channel c (a multiple of VLEN) reads starts,
+ * from tile->input. */
+static inline size_t input_offset(const struct dwconv1d_tile *tile, size_t c) {
+  if (tile->depth_multiplier > 1)
+    return (tile->channel_skip + c) / tile->depth_multiplier;
+  return c / VLEN * tile->channel_stride;
 }
 
 /* The first input row of step t's block. */
@@ -527,7 +636,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
                                 const struct dwconv1d_tile *tile, size_t c, size_t t0,
                                 size_t t1, size_t int_lo, size_t int_hi) {
   const float *w = tile->weights + (c / VLEN) * g->kernel_size * VLEN;
-  const float *xin = tile->input + (c / VLEN) * tile->channel_stride;
+  const float *xin = tile->input + input_offset(tile, c);
   const size_t run_end = t1 < int_hi ? t1 : int_hi;
   const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
   const bool wide = wide_blocks(g, lanes);
@@ -567,7 +676,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
     }
 #endif
     const struct block_run run = {
-        .x = block_input(g, tile, xin, t),
+        .x = block_input(g, tile, tile->depth_multiplier > 1 ? tile->input : xin, t),
         .row_stride = tile->input_stride,
         .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
         .out_stride = tile->output_stride,
@@ -578,6 +687,8 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
         .y_step = UNROLL_T * tile->output_stride,
         .lanes = lanes,
         .act = tile->activation,
+        .m = tile->depth_multiplier,
+        .channel = tile->channel_skip + c,
     };
     conv_interior_run(g, &run);
     t += run.blocks * UNROLL_T;
@@ -593,6 +704,7 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
                             const struct dwconv1d_tile *tile, size_t t, size_t phases,
                             enum output_prefetch prefetch) {
   const size_t whole = tile->channels / VLEN * VLEN;
+  const bool expand = tile->depth_multiplier > 1;
   struct block_run run = {
       .x = block_input(inner, tile, tile->input, t),
       .row_stride = phases * tile->input_stride,
@@ -601,18 +713,22 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .w = tile->weights,
       .bias = tile->bias,
       .blocks = whole / VLEN,
-      .x_step = VLEN,
+      .x_step = expand ? 0 : VLEN,
       .y_step = VLEN,
       .w_step = inner->kernel_size * VLEN,
       .bias_step = VLEN,
       .lanes = VLEN,
       .act = tile->activation,
       .prefetch = prefetch,
+      .m = tile->depth_multiplier,
+      .channel = tile->channel_skip,
+      .c_step = VLEN,
   };
   if (run.blocks > 0)
     conv_interior_run(inner, &run);
   if (whole < tile->channels) {
-    run.x += whole, run.y += whole, run.bias += whole;
+    run.x += expand ? 0 : whole, run.channel += whole;
+    run.y += whole, run.bias += whole;
     run.w += whole / VLEN * inner->kernel_size * VLEN;
     run.blocks = 1;
     run.lanes = tile->channels - whole;
@@ -647,12 +763,14 @@ static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwc
   const float *x = block_input(g, tile, tile->input, t);
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
   size_t c = 0;
-  for (; c + UNROLL_T * VLEN <= tile->channels; c += UNROLL_T * VLEN)
-    conv_step_vectors(x + c, g->dilation * tile->input_stride,
-                      tile->weights + c * g->kernel_size, g->kernel_size, tile->bias + c, y + c,
-                      tile->activation);
+  if (tile->depth_multiplier <= 1) /* expanding tiles go vector by vector */
+    for (; c + UNROLL_T * VLEN <= tile->channels; c += UNROLL_T * VLEN)
+      conv_step_vectors(x + c, g->dilation * tile->input_stride,
+                        tile->weights + c * g->kernel_size, g->kernel_size, tile->bias + c,
+                        y + c, tile->activation);
   for (; c < tile->channels; c += VLEN)
-    conv_step_general(g, tile, tile->input + c, t, c, tile->weights + c * g->kernel_size,
+    conv_step_general(g, tile, tile->input + input_offset(tile, c), t, c,
+                      tile->weights + c * g->kernel_size,
                       vload(tile->bias + c),
                       tile->channels - c < VLEN ? tile->channels - c : VLEN);
 }
@@ -1071,23 +1189,6 @@ static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps
 
 /* ---- depth_multiplier > 1: channels_last rows expanded by permutes ---- */
 
-/* Lane l = (skip + l) / m: in registers where the vector layer can
- * (vindex_expand), else counted (a division per lane costs more than the
- * copy). */
-static inline vindex expand_index(size_t skip, size_t m) {
-#ifdef VINDEX_EXPAND_MAX_M
-  if (m <= VINDEX_EXPAND_MAX_M)
-    return vindex_expand(skip, m);
-#endif
-  int src_lane[VLEN];
-  for (size_t l = 0, q = 0, r = skip; l < VLEN; l++) {
-    src_lane[l] = (int)q;
-    if (++r == m)
-      r = 0, q++;
-  }
-  return vindex_of(src_lane);
-}
-
 /* dst[r * VLEN + l] = x[r * row_stride + (first + l) / m] for `rows` rows
  * and lanes l < `lanes` (lanes beyond hold copies of valid values). */
 static void expand_block(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
@@ -1185,6 +1286,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .isa = ISA_ENUM,
     .vlen = VLEN,
     .direct_max_span = DIRECT_MAX_SPAN,
+    .expand_max_taps = EXPAND_TAPS,
     .conv_tile = conv_tile,
     .conv_rows = conv_rows,
     .gather_block_cf = gather_block_cf,
