@@ -22,8 +22,9 @@
 /* Full unrolling of a loop whose trip count is a constant once inlined, so
  * that the array indices in it (sums, window slots, weights) become
  * register names. gcc and clang spell the pragma differently; without it
- * clang keeps those arrays on the stack. The fuzzer's instrumented build
- * defines DWCONV1D_NO_FULL_UNROLL: the same arithmetic, compiled faster. */
+ * clang keeps those arrays on the stack. Sanitized builds (meson's
+ * b_sanitize, the fuzzer's copy) define DWCONV1D_NO_FULL_UNROLL: the same
+ * arithmetic and accesses, instrumented in a third of the time. */
 #if defined(DWCONV1D_NO_FULL_UNROLL)
 #define UNROLL_FULL
 #elif defined(__clang__)
@@ -391,54 +392,47 @@ static inline size_t gcd_size(size_t a, size_t b) {
   return a;
 }
 
+/* The interior blocks of a run, plain or (with `expand`) expanding.
+ * Expanding blocks `period` apart read the same lanes of their input
+ * vectors (m divides period * c_step): one pass over each such set, so
+ * that an expansion is built once per pass, not per block (SSE4.1 B1
+ * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a pass,
+ * q is the block's input channel. */
 static inline __attribute__((always_inline)) void
 conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
                const bool expand) {
-  if (run->border) {
-    short_block(run->border, run->w, k, s, lanes, true, expand, run->y, run->out_stride,
-                vload(run->bias), run->act);
-    return;
-  }
-  if (!expand) {
-    for (size_t b = 0; b < run->blocks; b++) {
-      const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-      if (run->prefetch != PREFETCH_NONE)
-        prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, false,
-                  run->y + b * run->y_step, run->out_stride,
-                  vload(run->bias + b * run->bias_step), run->act);
-    }
-    return;
-  }
-  /* Expanding blocks `period` apart read the same lanes of their input
-   * vectors (m divides period * c_step): one pass over each such set, so
-   * that an expansion is built once per pass, not per block (SSE4.1 B1
-   * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a
-   * pass, q is the block's input channel. */
-  const size_t m = run->m, period = m / gcd_size(m, run->c_step);
+  const size_t m = expand ? run->m : 1;
+  const size_t period = expand ? m / gcd_size(m, run->c_step) : 1;
   for (size_t p = 0; p < period && p < run->blocks; p++) {
     const size_t channel = run->channel + p * run->c_step;
-    const struct expansion ex = expansion_of(channel % m, m, lanes);
-    size_t q = channel / m;
-    for (size_t b = p; b < run->blocks; b += period, q += period * run->c_step / m) {
+    const struct expansion ex = expand ? expansion_of(channel % m, m, lanes)
+                                       : (struct expansion){.need = 0};
+    const size_t dq = expand ? period * run->c_step / m : 0;
+    size_t q = expand ? channel / m : 0;
+    for (size_t b = p; b < run->blocks; b += period, q += dq) {
       const struct block_rows src = {
           .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
       if (run->prefetch != PREFETCH_NONE)
         prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, true,
+      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, expand,
                   run->y + b * run->y_step, run->out_stride,
                   vload(run->bias + b * run->bias_step), run->act);
     }
   }
 }
 
-/* Expanding blocks (see block_run) of up to this many taps: beyond, their
- * instances would double the kernels' compile time for few layers. */
-enum { EXPAND_TAPS = 8 };
-
+/* Per K and stride, four instances: whole plain vectors, a tail vector
+ * (fewer than VLEN channels), expansions, and border blocks, whose lanes
+ * and expansion are read at run time (a few blocks per channel vector).
+ * Tails kept apart from the others: through the border blocks' checks, or
+ * an identity permute, they ran 20 % and 9 % slower (AVX-512 B1 T1000 C50
+ * K5 same). */
 #define SHORT_CASE(K, S)                                                                     \
   case (K) * 2 + (S) - 1:                                                                    \
-    if ((K) <= EXPAND_TAPS && run->m > 1)                                                    \
+    if (run->border)                                                                         \
+      short_block(run->border, run->w, K, S, run->lanes, true, run->border->ex != NULL,      \
+                  run->y, run->out_stride, vload(run->bias), run->act);                      \
+    else if (run->m > 1)                                                                     \
       conv_run_short(run, K, S, run->lanes, true);                                           \
     else if (run->lanes == VLEN)                                                             \
       conv_run_short(run, K, S, VLEN, false);                                                \
@@ -487,15 +481,15 @@ static inline bool phased_windows(const struct dwconv1d_geometry *g, size_t lane
 static inline void conv_step_general(const struct dwconv1d_geometry *g,
                                      const struct dwconv1d_tile *tile, const float *xin, size_t t,
                                      size_t c, const float *w, vfloat bias, size_t lanes) {
-  const bool expand = tile->depth_multiplier > 1;
   const struct expansion ex = tile_expansion(tile, c, lanes);
+  const struct expansion *expand = tile->depth_multiplier > 1 ? &ex : NULL;
   vfloat acc = vzero();
   size_t row = t * g->stride; /* input step + pad_left of tap 0 */
   for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
     vfloat xj = vzero();
     if (row >= g->pad_left && row - g->pad_left < g->in_steps)
       xj = load_input(xin + (row - g->pad_left - tile->row_base) * tile->input_stride, lanes,
-                      expand ? &ex : NULL);
+                      expand);
     acc = vfmadd(xj, vload(w + j * VLEN), acc);
   }
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride + c;
@@ -562,7 +556,8 @@ static void conv_border_block(const struct dwconv1d_geometry *g, const struct dw
     const struct expansion ex = tile_expansion(tile, c, lanes);
     const struct block_rows src = {.x = xin, .stride = tile->input_stride, .first = first,
                                    .pad_left = g->pad_left, .in_steps = g->in_steps,
-                                   .row_base = tile->row_base, .ex = &ex};
+                                   .row_base = tile->row_base,
+                                   .ex = tile->depth_multiplier > 1 ? &ex : NULL};
     const struct block_run run = {
         .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
         .out_stride = tile->output_stride, .w = w, .bias = tile->bias + c, .blocks = 1,
@@ -1286,7 +1281,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .isa = ISA_ENUM,
     .vlen = VLEN,
     .direct_max_span = DIRECT_MAX_SPAN,
-    .expand_max_taps = EXPAND_TAPS,
+    .expand_max_taps = SHORT_TAPS,
     .conv_tile = conv_tile,
     .conv_rows = conv_rows,
     .gather_block_cf = gather_block_cf,

@@ -545,6 +545,72 @@ static config make_config(const char *name, size_t k, dwconv1d_padding padding,
   return c;
 }
 
+/* ------------------------------------------------------------------ */
+/* Which forward calls allocate (GUARANTEES.md)                        */
+
+/* A channels_last layer of the given kernel, multiplier, strides and
+ * dilation: whether its first forward call allocates a workspace must be
+ * `needs`, and a second call of the same shape allocates nothing. */
+static void check_workspace(const char *name, size_t k, size_t m, size_t strides,
+                            size_t dilation, bool needs) {
+  enum { C = 20, B = 2, T = 100 };
+  dwconv1d_params p = dwconv1d_params_default(k);
+  p.padding = DWCONV1D_PADDING_SAME;
+  p.depth_multiplier = m;
+  p.strides = strides;
+  p.dilation_rate = dilation;
+  size_t shape[3];
+  float *kernel = malloc(k * C * m * sizeof(float)), *bias = malloc(C * m * sizeof(float));
+  float *x = malloc(B * T * C * sizeof(float)), *y = NULL;
+  dwconv1d_layer *layer = NULL;
+  if (dwconv1d_output_shape(&p, B, C, T, shape) == DWCONV1D_OK)
+    y = malloc(shape[0] * shape[1] * shape[2] * sizeof(float));
+  if (!kernel || !bias || !x || !y) {
+    FAIL("%s: cannot set up\n", name);
+    goto done;
+  }
+  fill_pattern(kernel, k * C * m, 1);
+  fill_pattern(bias, C * m, 2);
+  fill_pattern(x, B * T * C, 3);
+  if (dwconv1d_layer_create(&p, C, kernel, bias, &layer) != DWCONV1D_OK) {
+    FAIL("%s: %s\n", name, dwconv1d_last_error());
+    goto done;
+  }
+  for (int call = 1; call <= 2; call++) {
+    arm(0);
+    const dwconv1d_status s = dwconv1d_layer_forward(layer, B, T, x, y);
+    disarm();
+    const bool expected = needs && call == 1;
+    if (s != DWCONV1D_OK)
+      FAIL("%s: forward failed: %s\n", name, dwconv1d_last_error());
+    else if ((track.count > 0) != expected)
+      FAIL("%s: forward call %d made %lu allocation(s), expected %s\n", name, call, track.count,
+           expected ? "some" : "none");
+  }
+  printf("%-34s %s\n", name, needs ? "allocates a workspace" : "allocates nothing");
+done:
+  dwconv1d_layer_destroy(layer);
+  free(kernel);
+  free(bias);
+  free(x);
+  free(y);
+}
+
+/* Expansions (M > 1) of the path's short kernels (K <= 15 on AVX-512 and
+ * NEON, K <= 8 elsewhere; dilation 1, stride 1 or 2) read the caller's rows
+ * in place; other expansions gather tiles into a workspace. */
+static void check_workspaces(dwconv1d_isa isa) {
+  const size_t short_taps = isa == DWCONV1D_ISA_AVX512 || isa == DWCONV1D_ISA_NEON ? 15 : 8;
+  check_workspace("workspace: M=1 K=3", 3, 1, 1, 1, false);
+  check_workspace("workspace: M=4 K=5", 5, 4, 1, 1, false);
+  check_workspace("workspace: M=3 K=8 strides 2", 8, 3, 2, 1, false);
+  check_workspace("workspace: M=2 K=9", 9, 2, 1, 1, 9 > short_taps);
+  check_workspace("workspace: M=2 K=15 strides 2", 15, 2, 2, 1, 15 > short_taps);
+  check_workspace("workspace: M=2 K=16", 16, 2, 1, 1, true);
+  check_workspace("workspace: M=2 K=3 dilation 2", 3, 2, 1, 2, true);
+  check_workspace("workspace: M=2 K=3 strides 3", 3, 2, 3, 1, true);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* stdio's buffer exists before anything is armed */
   printf("allocation failures: every allocation of every call failed in turn\n");
@@ -579,6 +645,7 @@ int main(void) {
     printf("isa %s\n", dwconv1d_isa_name((dwconv1d_isa)isa));
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
       test_config(&configs[i]);
+    check_workspaces((dwconv1d_isa)isa);
   }
   printf("%lu runs with a failing allocation, %lu out-of-memory reports checked\n", runs,
          oom_reported);
