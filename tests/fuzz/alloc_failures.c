@@ -8,7 +8,9 @@
  * interposition); they forward to the next definition (the C library's, or
  * the sanitizer runtime's) found with dlsym(RTLD_NEXT). While a scenario
  * runs, allocations are counted, the n-th fails, and every pointer handed
- * out is tracked until it is freed. glibc only (RTLD_NEXT, memalign). */
+ * out is tracked until it is freed. glibc only (RTLD_NEXT, memalign).
+ * The same counting checks which forward calls allocate a workspace at all
+ * (GUARANTEES.md). */
 #define _GNU_SOURCE
 
 #include <dlfcn.h>
