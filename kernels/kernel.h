@@ -79,8 +79,8 @@ struct dwconv1d_kernels {
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the
    * template): in for the gathered channels_first input, out for results. */
-  void (*gather_block_cf)(const float *const *rows, size_t lanes, size_t lo, size_t hi,
-                          float *dst);
+  void (*gather_block_cf)(const float *x, size_t row_stride, size_t first, size_t m,
+                          size_t lanes, size_t lo, size_t hi, float *dst);
   void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                            float *out, size_t out_stride);
   /* One channel block of channels_last rows expanded by the depth

@@ -185,14 +185,9 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
   const size_t v = plan->layer->kernels->vlen;
   if (plan->channels_first) {
-    for (size_t b0 = 0; b0 < width; b0 += v) {
-      const size_t lanes = min_size(v, width - b0), first = c0 + b0;
-      const float *channel_rows[DWCONV1D_MAX_VLEN];
-      for (size_t l = 0; l < lanes; l++)
-        channel_rows[l] = x + ((first + l) / m) * plan->steps;
-      plan->layer->kernels->gather_block_cf(channel_rows, lanes, lo, hi,
-                                            dst + (b0 / v) * block_rows * v);
-    }
+    for (size_t b0 = 0; b0 < width; b0 += v)
+      plan->layer->kernels->gather_block_cf(x, plan->steps, c0 + b0, m, min_size(v, width - b0),
+                                            lo, hi, dst + (b0 / v) * block_rows * v);
     return;
   }
   /* Without expansion, a few rows at a time across every block: the rows

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/vrows.h"
+
 #define VLEN 16
 #define ISA_SUFFIX avx512
 #define ISA_ENUM DWCONV1D_ISA_AVX512
@@ -63,23 +65,27 @@ static inline vfloat verf(vfloat a) { return Sleef_erff16_u10avx512f(a); }
 static inline float vreduce_add(vfloat a) { return _mm512_reduce_add_ps(a); }
 static inline float vreduce_max(vfloat a) { return _mm512_reduce_max_ps(a); }
 
-/* The transpose of a VLEN x VLEN block, dst[l * stride + i] = src[i][l],
- * two ways. Shuffles, stores and line-splitting stores all bind on this
- * core; which costs least depends on whether dst's rows are 64-byte
- * aligned. */
-
-/* Aligned rows: each register is assembled from four rows' 128-bit pieces,
- * one per lane (inserts from memory, which either shuffle-capable port
- * takes), so 4 x 4 transposes within the lanes finish it and each row of
- * the result leaves in one whole store. */
-static inline void vtranspose_copy_whole(const float *const src[16], float *dst, size_t stride) {
+/* The transpose of a VLEN x VLEN block, dst[l * stride + i] = row i [l].
+ * Each register is assembled from four rows' 128-bit pieces, one per lane
+ * (inserts from memory, which either shuffle-capable port takes), so 4 x 4
+ * transposes within the lanes finish it and each row of the result leaves
+ * in one whole store, split across two lines where dst's rows are not
+ * 64-byte aligned: on AMD Zen 4 still faster than four 128-bit stores per
+ * row (channels_first T250 C256 K31 56.6 -> 49.5 us, T500 C256 K33 118.5
+ * -> 114.4 us, T500 C64 K33 M4 108.1 -> 99.7 us). On the Intel Xeon of
+ * earlier reports the 128-bit stores had measured faster there (the
+ * transposes out 19 against 25 % of quartznet_b1_cf's time): one path,
+ * tuned for the machine the targets are measured on. */
+#define VTRANSPOSE_COPY 1
+static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
+                                                                   size_t stride) {
   for (int c = 0; c < 16; c += 4) {
-    __m512 a[4]; /* a[i], lane L: src[4L + i][c .. c + 3] */
+    __m512 a[4]; /* a[i], lane L: row 4L + i, columns c .. c + 3 */
     for (int i = 0; i < 4; i++) {
-      a[i] = _mm512_castps128_ps512(_mm_loadu_ps(src[i] + c));
-      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[4 + i] + c), 1);
-      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[8 + i] + c), 2);
-      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(src[12 + i] + c), 3);
+      a[i] = _mm512_castps128_ps512(_mm_loadu_ps(vrow(src, i) + c));
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(vrow(src, 4 + i) + c), 1);
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(vrow(src, 8 + i) + c), 2);
+      a[i] = _mm512_insertf32x4(a[i], _mm_loadu_ps(vrow(src, 12 + i) + c), 3);
     }
     const __m512 t0 = _mm512_unpacklo_ps(a[0], a[1]), t1 = _mm512_unpackhi_ps(a[0], a[1]);
     const __m512 t2 = _mm512_unpacklo_ps(a[2], a[3]), t3 = _mm512_unpackhi_ps(a[2], a[3]);
@@ -89,36 +95,6 @@ static inline void vtranspose_copy_whole(const float *const src[16], float *dst,
     _mm512_storeu_ps(dst + (size_t)(c + 2) * stride, _mm512_shuffle_ps(t1, t3, 0x44));
     _mm512_storeu_ps(dst + (size_t)(c + 3) * stride, _mm512_shuffle_ps(t1, t3, 0xEE));
   }
-}
-
-/* Other rows, where whole stores would split cache lines: 4 x 4 transposes
- * within the lanes of whole source rows, then each 128-bit lane stored
- * where it belongs (an extract to memory needs no shuffle). */
-static inline void vtranspose_copy_lanes(const float *const src[16], float *dst, size_t stride) {
-  for (int g = 0; g < 16; g += 4) {
-    const __m512 r0 = _mm512_loadu_ps(src[g]), r1 = _mm512_loadu_ps(src[g + 1]);
-    const __m512 r2 = _mm512_loadu_ps(src[g + 2]), r3 = _mm512_loadu_ps(src[g + 3]);
-    const __m512 t0 = _mm512_unpacklo_ps(r0, r1), t1 = _mm512_unpackhi_ps(r0, r1);
-    const __m512 t2 = _mm512_unpacklo_ps(r2, r3), t3 = _mm512_unpackhi_ps(r2, r3);
-    /* u[k], lane L: column 4L + k of rows g .. g + 3 */
-    const __m512 u[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
-                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
-    for (int k = 0; k < 4; k++) {
-      float *col = dst + (size_t)k * stride + (size_t)g;
-      _mm_storeu_ps(col, _mm512_castps512_ps128(u[k]));
-      _mm_storeu_ps(col + 4 * stride, _mm512_extractf32x4_ps(u[k], 1));
-      _mm_storeu_ps(col + 8 * stride, _mm512_extractf32x4_ps(u[k], 2));
-      _mm_storeu_ps(col + 12 * stride, _mm512_extractf32x4_ps(u[k], 3));
-    }
-  }
-}
-
-#define VTRANSPOSE_COPY 1
-static inline void vtranspose_copy(const float *const src[16], float *dst, size_t stride) {
-  if (((uintptr_t)dst | stride * sizeof(float)) % 64 == 0)
-    vtranspose_copy_whole(src, dst, stride);
-  else
-    vtranspose_copy_lanes(src, dst, stride);
 }
 
 /* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere (lo < hi <= 16):

@@ -18,6 +18,7 @@
 
 #include "activation_tpl.h"
 #include "kernel.h"
+#include "vrows.h"
 
 /* Full unrolling of a loop whose trip count is a constant once inlined, so
  * that the array indices in it (sums, window slots, weights) become
@@ -1135,33 +1136,36 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
 /* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */
 
 #ifndef VTRANSPOSE_COPY
-/* dst[l * stride + i] = src[i][l] for a VLEN x VLEN block: the layer's
+/* dst[l * stride + i] = row i [l] for a VLEN x VLEN block: the layer's
  * in-register transpose. */
-static inline void vtranspose_copy(const float *const src[VLEN], float *dst, size_t stride) {
+static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
+                                                                   size_t stride) {
   vfloat v[VLEN];
   for (size_t i = 0; i < VLEN; i++)
-    v[i] = vload(src[i]);
+    v[i] = vload(vrow(src, i));
   vtranspose(v);
   for (size_t l = 0; l < VLEN; l++)
     vstore(dst + l * stride, v[l]);
 }
 #endif
 
-/* dst[(r - lo) * VLEN + l] = rows[l][r] for steps [lo, hi), lanes < `lanes`. */
-static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, size_t hi,
-                            float *dst) {
-  size_t r = lo;
-  if (lanes == VLEN) {
-    for (; r + VLEN <= hi; r += VLEN) {
-      const float *src[VLEN];
-      for (size_t l = 0; l < VLEN; l++)
-        src[l] = rows[l] + r;
-      vtranspose_copy(src, dst + (r - lo) * VLEN, VLEN);
-    }
-  }
+/* dst[(r - lo) * VLEN + l] = x[((first + l) / m) * row_stride + r] for
+ * steps [lo, hi) and lanes l < `lanes`. */
+static void gather_block_cf(const float *x, size_t row_stride, size_t first, size_t m,
+                            size_t lanes, size_t lo, size_t hi, float *dst) {
+  const float *rows = x + first / m * row_stride;
+  size_t offset[VLEN], r = lo;
+  for (size_t l = 0; l < lanes; l++)
+    offset[l] = ((first + l) / m - first / m) * row_stride;
+  if (lanes == VLEN && m == 1)
+    for (; r + VLEN <= hi; r += VLEN)
+      vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * VLEN, VLEN);
+  else if (lanes == VLEN)
+    for (; r + VLEN <= hi; r += VLEN)
+      vtranspose_copy((struct vrows){rows + r, 0, offset}, dst + (r - lo) * VLEN, VLEN);
   for (; r < hi; r++)
     for (size_t l = 0; l < lanes; l++)
-      dst[(r - lo) * VLEN + l] = rows[l][r];
+      dst[(r - lo) * VLEN + l] = rows[offset[l] + r];
 }
 
 /* out[l * out_stride + t] = tile[t * tile_stride + l] for `steps` steps and
@@ -1169,14 +1173,10 @@ static void gather_block_cf(const float *const *rows, size_t lanes, size_t lo, s
 static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                              float *out, size_t out_stride) {
   size_t t = 0;
-  if (lanes == VLEN) {
-    for (; t + VLEN <= steps; t += VLEN) {
-      const float *src[VLEN];
-      for (size_t k = 0; k < VLEN; k++)
-        src[k] = tile + (t + k) * tile_stride;
-      vtranspose_copy(src, out + t, out_stride);
-    }
-  }
+  if (lanes == VLEN)
+    for (; t + VLEN <= steps; t += VLEN)
+      vtranspose_copy((struct vrows){tile + t * tile_stride, tile_stride, NULL}, out + t,
+                      out_stride);
   for (; t < steps; t++)
     for (size_t l = 0; l < lanes; l++)
       out[l * out_stride + t] = tile[t * tile_stride + l];
