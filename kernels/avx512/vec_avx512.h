@@ -131,7 +131,7 @@ static inline vfloat vpermute(vfloat table, vindex idx) { return _mm512_permutex
 
 /* Lane l = (skip + l) / m, built in registers (an index stored to memory
  * and loaded back waits for every pending store: depth_multiplier 4
- * 5 % faster; AVX2 does the same, see there). Exact for m up to
+ * 5 % faster; AVX2 and SSE4.1 do the same, see there). Exact for m up to
  * VINDEX_EXPAND_MAX_M: skip + l < m + VLEN is exact in float, and the
  * quotient rounds to within 2^-20 of itself, short of the next integer by
  * at least 1 / m. */
