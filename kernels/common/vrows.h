@@ -7,8 +7,9 @@
 /* Row i at base + i * stride; where `offset` is set (an expansion's
  * repeated channels), at base + offset[i]. Uniform rows are the common
  * case and need no table: as 16 pointers, they left too few registers for
- * the transpose, which then spent a third of its time reloading them
- * (AMD Zen 4, channels_first B1 T500 C256 K33: 122.6 -> 118.5 us). */
+ * the transpose, and gcc kept them in vector registers and on the stack,
+ * moving each back before its load (AMD Zen 4, channels_first B1 T500
+ * C256 K33: 122.6 -> 118.5 us). */
 struct vrows {
   const float *base;
   size_t stride;
