@@ -413,6 +413,25 @@ static void run_dilated_windows(uint64_t seed, test_counts *counts) {
                     sizeof cases / sizeof cases[0], counts);
 }
 
+/* channels_last kernels longer than 48 rows, which the 32-register paths
+ * read in place or through channel blocks by their rows' size (see
+ * reads_in_place in src/layer.c), on both sides of each bound. */
+static void run_long_in_place(uint64_t seed, test_counts *counts) {
+  static const dilated_case cases[] = {
+      /* in place */
+      {63, 1, 64, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {101, 1, 32, 400, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
+      {75, 1, 48, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
+      {65, 1, 2000, 90, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR}, /* 508 KiB */
+      /* channel blocks: a group past 512 KiB, 4 KiB rows, a tail vector */
+      {66, 1, 2000, 90, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+      {51, 1, 1024, 100, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+      {63, 1, 67, 150, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_RELU},
+  };
+  run_dilated_cases("long kernels in place", seed, 0x1086000u, cases,
+                    sizeof cases / sizeof cases[0], counts);
+}
+
 /* channels_last dilated kernels whose d rows span whole 4 KiB pages, where
  * the rows-of-channels tiles drop their phases while a group's rows fit
  * 32 KiB (see phases_pay; only K <= 8 can), and neighbours that keep
@@ -444,6 +463,7 @@ int main(void) {
     run_large_multipliers(seed, &counts);
     run_dilated_windows(seed, &counts);
     run_dilated_page_strides(seed, &counts);
+    run_long_in_place(seed, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
