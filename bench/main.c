@@ -442,7 +442,9 @@ static void gather_runners(int threads, char *peer_lines, size_t size) {
     kinds[kind_count++] = bench_dwconv1d_runner(kinds[auto_kind].isa, 1, single_thread_name);
   }
   peer_lines[0] = '\0';
+#if defined(BENCH_HAVE_ONEDNN) || defined(BENCH_HAVE_XNNPACK)
   char info[256];
+#endif
 #ifdef BENCH_HAVE_ONEDNN
   if (bench_onednn_init(threads, info, sizeof info)) {
     kinds[kind_count++] = bench_onednn_plain;
