@@ -370,16 +370,66 @@ static void run_large_multipliers(uint64_t seed, test_counts *counts) {
   printf("large depth multipliers: %.2f s\n", test_now() - t0);
 }
 
-/* Fixed dilated cases on every ISA: batch 2, inputs in [-2, 2] drawn from
- * seed ^ salt; failures name the run's seed, as the sweep's do. */
+/* Fixed channels_last cases on every ISA: batch 2, inputs in [-2, 2] drawn
+ * from seed ^ salt; failures name the run's seed, as the sweep's do. Each
+ * group aims at a path that the random sweep reaches rarely. */
 typedef struct {
   size_t k, d, channels, steps;
   dwconv1d_padding padding;
   dwconv1d_activation activation;
-} dilated_case;
+} fixed_case;
 
-static void run_dilated_cases(const char *name, uint64_t seed, uint64_t salt,
-                              const dilated_case *cases, size_t count, test_counts *counts) {
+#define SAME DWCONV1D_PADDING_SAME
+#define VALID DWCONV1D_PADDING_VALID
+#define CAUSAL DWCONV1D_PADDING_CAUSAL
+#define LINEAR DWCONV1D_ACTIVATION_LINEAR
+#define RELU DWCONV1D_ACTIVATION_RELU
+#define SILU DWCONV1D_ACTIVATION_SILU
+#define GELU DWCONV1D_ACTIVATION_GELU
+
+/* Long dilated kernels whose span the 32-register paths read in place (at
+ * most 48 rows): their interior runs as phased windows. */
+static const fixed_case dilated_windows[] = {
+    {20, 2, 48, 300, SAME, LINEAR}, {16, 3, 33, 200, CAUSAL, RELU},
+    {24, 2, 64, 500, VALID, SILU},  {17, 2, 16, 100, SAME, LINEAR},
+    {16, 2, 70, 64, SAME, GELU},
+};
+
+/* Dilated kernels whose d rows span whole 4 KiB pages, where the
+ * rows-of-channels tiles drop their phases while a group's rows fit 32 KiB
+ * (see phases_pay; only K <= 8 can), and neighbours that keep them: the
+ * random sweep's 70 channels never reach a page. */
+static const fixed_case dilated_page_strides[] = {
+    /* unphased: whole pages, rows of a group within 32 KiB (the fourth: 32 KiB) */
+    {3, 8, 128, 300, SAME, LINEAR}, {5, 16, 64, 400, CAUSAL, RELU},
+    {5, 4, 256, 200, VALID, SILU},  {8, 8, 128, 200, VALID, LINEAR},
+    /* phased: whole pages, rows past 32 KiB; or no whole page */
+    {9, 4, 256, 300, SAME, LINEAR}, {3, 2, 2048, 100, CAUSAL, LINEAR},
+    {3, 8, 96, 300, SAME, RELU},
+};
+
+/* Kernels longer than 48 rows, which the 32-register paths read in place
+ * or through channel blocks by their rows' size (see reads_in_place in
+ * src/layer.c), on both sides of each bound. */
+static const fixed_case long_in_place[] = {
+    /* in place (the fourth: a group's rows 508 KiB) */
+    {63, 1, 64, 300, SAME, LINEAR}, {101, 1, 32, 400, CAUSAL, SILU},
+    {75, 1, 48, 200, VALID, RELU},  {65, 1, 2000, 90, SAME, LINEAR},
+    /* channel blocks: a group past 512 KiB, 4 KiB rows, a tail vector */
+    {66, 1, 2000, 90, SAME, LINEAR}, {51, 1, 1024, 100, CAUSAL, LINEAR},
+    {63, 1, 67, 150, SAME, RELU},
+};
+
+#undef SAME
+#undef VALID
+#undef CAUSAL
+#undef LINEAR
+#undef RELU
+#undef SILU
+#undef GELU
+
+static void run_fixed_cases(const char *name, uint64_t seed, uint64_t salt,
+                            const fixed_case *cases, size_t count, test_counts *counts) {
   const double t0 = test_now();
   for (size_t i = 0; i < count; ++i) {
     test_rng r = test_rng_make(seed ^ salt, i);
@@ -398,59 +448,8 @@ static void run_dilated_cases(const char *name, uint64_t seed, uint64_t salt,
   printf("%s: %.2f s\n", name, test_now() - t0);
 }
 
-/* Long dilated kernels whose span the 32-register paths read in place
- * (at most 48 rows): their interior runs as phased windows, rarer in the
- * random sweep than its fixed kernel sizes. */
-static void run_dilated_windows(uint64_t seed, test_counts *counts) {
-  static const dilated_case cases[] = {
-      {20, 2, 48, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {16, 3, 33, 200, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
-      {24, 2, 64, 500, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
-      {17, 2, 16, 100, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {16, 2, 70, 64, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_GELU},
-  };
-  run_dilated_cases("dilated windows", seed, 0xD1A7000u, cases,
-                    sizeof cases / sizeof cases[0], counts);
-}
-
-/* channels_last kernels longer than 48 rows, which the 32-register paths
- * read in place or through channel blocks by their rows' size (see
- * reads_in_place in src/layer.c), on both sides of each bound. */
-static void run_long_in_place(uint64_t seed, test_counts *counts) {
-  static const dilated_case cases[] = {
-      /* in place */
-      {63, 1, 64, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {101, 1, 32, 400, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
-      {75, 1, 48, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
-      {65, 1, 2000, 90, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR}, /* 508 KiB */
-      /* channel blocks: a group past 512 KiB, 4 KiB rows, a tail vector */
-      {66, 1, 2000, 90, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {51, 1, 1024, 100, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-      {63, 1, 67, 150, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_RELU},
-  };
-  run_dilated_cases("long kernels in place", seed, 0x1086000u, cases,
-                    sizeof cases / sizeof cases[0], counts);
-}
-
-/* channels_last dilated kernels whose d rows span whole 4 KiB pages, where
- * the rows-of-channels tiles drop their phases while a group's rows fit
- * 32 KiB (see phases_pay; only K <= 8 can), and neighbours that keep
- * them: the random sweep's 70 channels never reach a page. */
-static void run_dilated_page_strides(uint64_t seed, test_counts *counts) {
-  static const dilated_case cases[] = {
-      /* unphased: whole pages, rows of a group within 32 KiB */
-      {3, 8, 128, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {5, 16, 64, 400, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
-      {5, 4, 256, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_SILU},
-      {8, 8, 128, 200, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR}, /* 32 KiB */
-      /* phased: whole pages, rows past 32 KiB; or no whole page */
-      {9, 4, 256, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-      {3, 2, 2048, 100, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-      {3, 8, 96, 300, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_RELU},
-  };
-  run_dilated_cases("dilated page strides", seed, 0xD1A7100u, cases,
-                    sizeof cases / sizeof cases[0], counts);
-}
+#define RUN_FIXED_CASES(name, seed, salt, cases, counts) \
+  run_fixed_cases(name, seed, salt, cases, sizeof cases / sizeof cases[0], counts)
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
@@ -461,9 +460,9 @@ int main(void) {
   if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) {
     run_cross_isa(seed, &counts);
     run_large_multipliers(seed, &counts);
-    run_dilated_windows(seed, &counts);
-    run_dilated_page_strides(seed, &counts);
-    run_long_in_place(seed, &counts);
+    RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, dilated_windows, &counts);
+    RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, dilated_page_strides, &counts);
+    RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, long_in_place, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
