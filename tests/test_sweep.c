@@ -408,6 +408,17 @@ static const fixed_case dilated_page_strides[] = {
     {3, 8, 96, 300, SAME, RELU},
 };
 
+/* Dilations that are whole 8-step blocks, read without phases, which the
+ * 32-register paths take as pairs of blocks d apart (see paired_block), up
+ * to K = 8; tail vectors as two general blocks. dilated_page_strides' unphased
+ * cases with d = 8 and 16 are pairs too. */
+static const fixed_case dilated_pairs[] = {
+    {3, 128, 24, 900, SAME, RELU},  /* a whole vector and a tail of 8 */
+    {3, 128, 8, 700, CAUSAL, LINEAR}, /* a tail only */
+    {2, 32, 32, 500, VALID, SILU},   {8, 16, 64, 300, SAME, LINEAR},
+    {9, 8, 128, 300, SAME, LINEAR}, /* K = 9: no pairs */
+};
+
 /* Kernels longer than 48 rows, which the 32-register paths read in place
  * or through channel blocks by their rows' size (see reads_in_place in
  * src/layer.c), on both sides of each bound. */
@@ -463,6 +474,7 @@ int main(void) {
     RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, dilated_windows, &counts);
     RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, dilated_page_strides, &counts);
     RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, long_in_place, &counts);
+    RUN_FIXED_CASES("dilated pairs", seed, 0xD1A7200u, dilated_pairs, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
