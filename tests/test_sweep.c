@@ -408,15 +408,20 @@ static const fixed_case dilated_page_strides[] = {
     {3, 8, 96, 300, SAME, RELU},
 };
 
-/* Dilations that are whole 8-step blocks, read without phases, which the
- * 32-register paths take as pairs of blocks d apart (see paired_block), up
- * to K = 8; tail vectors as two general blocks. dilated_page_strides' unphased
- * cases with d = 8 and 16 are pairs too. */
-static const fixed_case dilated_pairs[] = {
+/* Dilated short kernels read without phases: dilations that are whole
+ * 8-step blocks, which the 32-register paths take as pairs of blocks d apart
+ * (see paired_block), and d = 2 or 4, whose blocks share rows between taps
+ * (see conv_run_dilated), up to K = 8; tail vectors as general blocks.
+ * dilated_page_strides' unphased cases are such blocks too. */
+static const fixed_case dilated_blocks[] = {
+    /* pairs */
     {3, 128, 24, 900, SAME, RELU},  /* a whole vector and a tail of 8 */
     {3, 128, 8, 700, CAUSAL, LINEAR}, /* a tail only */
     {2, 32, 32, 500, VALID, SILU},   {8, 16, 64, 300, SAME, LINEAR},
-    {9, 8, 128, 300, SAME, LINEAR}, /* K = 9: no pairs */
+    {9, 8, 128, 300, SAME, LINEAR}, /* K = 9: general blocks */
+    /* d = 2 and 4 (the last: too few steps for phases, a tail of 4) */
+    {3, 2, 512, 200, SAME, LINEAR},  {7, 4, 256, 150, CAUSAL, RELU},
+    {8, 4, 128, 120, VALID, GELU},   {2, 4, 20, 28, SAME, SILU},
 };
 
 /* Kernels longer than 48 rows, which the 32-register paths read in place
@@ -474,7 +479,7 @@ int main(void) {
     RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, dilated_windows, &counts);
     RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, dilated_page_strides, &counts);
     RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, long_in_place, &counts);
-    RUN_FIXED_CASES("dilated pairs", seed, 0xD1A7200u, dilated_pairs, &counts);
+    RUN_FIXED_CASES("dilated blocks", seed, 0xD1A7200u, dilated_blocks, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);

@@ -341,10 +341,11 @@ struct block_run {
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
  * weights in registers, and each input row of a block loaded once and fed
- * to every (step, tap) that reads it. Row i serves step r at tap
- * j = i - r * S; as i grows so does j, so each step still adds its taps in
- * order 0 .. K-1. K and S must be constants: the loops then unroll and the
- * register indices are fixed. */
+ * to every (step, tap) that reads it. Row i serves step r at tap j where
+ * i = r S + j D (D the dilation: 1 here, 2 or 4 in conv_run_dilated); as i
+ * grows so does j, so each step still adds its taps in order 0 .. K-1. K,
+ * S and D must be constants: the loops then unroll and the register
+ * indices are fixed. */
 #if VREGS >= 32
 enum { SHORT_TAPS = 15 }; /* 8 sums, 15 weights and a row fit 32 registers */
 #else
@@ -352,26 +353,34 @@ enum { SHORT_TAPS = 8 };
 #endif
 
 static inline __attribute__((always_inline)) void
-short_block(const struct block_rows *src, const float *w, const size_t k, const size_t s,
-            size_t lanes, const bool border, const bool expand, float *y, size_t out_stride,
-            vfloat bias, dwconv1d_activation act) {
+short_block_dilated(const struct block_rows *src, const float *w, const size_t k,
+                    const size_t s, const size_t dil, size_t lanes, const bool border,
+                    const bool expand, float *y, size_t out_stride, vfloat bias,
+                    dwconv1d_activation act) {
   vfloat wv[SHORT_TAPS], acc[UNROLL_T];
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vzero();
 UNROLL_FULL
-  for (size_t i = 0; i < (UNROLL_T - 1) * s + k; i++) {
+  for (size_t i = 0; i < (UNROLL_T - 1) * s + (k - 1) * dil + 1; i++) {
     /* vkeep: gcc 12 otherwise folds the row into up to K FMAs as a memory
      * operand, K loads where one was meant (7 % of AVX-512's short-kernel
      * FMAs; AMD Zen 4 B1 T256 C256 K3 7.3 -> 5.8 us) */
     const vfloat xi = vkeep(block_row(src, i, lanes, border, expand));
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
-      if (i >= j && (i - j) % s == 0 && (i - j) / s < UNROLL_T)
-        acc[(i - j) / s] = vfmadd(xi, wv[j], acc[(i - j) / s]);
+      if (i >= j * dil && (i - j * dil) % s == 0 && (i - j * dil) / s < UNROLL_T)
+        acc[(i - j * dil) / s] = vfmadd(xi, wv[j], acc[(i - j * dil) / s]);
   }
   store_block(y, out_stride, acc, bias, lanes, act);
+}
+
+static inline __attribute__((always_inline)) void
+short_block(const struct block_rows *src, const float *w, const size_t k, const size_t s,
+            size_t lanes, const bool border, const bool expand, float *y, size_t out_stride,
+            vfloat bias, dwconv1d_activation act) {
+  short_block_dilated(src, w, k, s, 1, lanes, border, expand, y, out_stride, bias, act);
 }
 
 /* The output rows UNROLL_T .. 2 * UNROLL_T - 1 from y, for writing. */
@@ -459,6 +468,46 @@ static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) 
   }
 }
 #undef SHORT_CASE
+
+/* Dilation 2 or 4, stride 1, K <= DILATED_TAPS, whole vectors, where the
+ * tiles read the rows without phases (see phases_pay): an 8-step block's
+ * taps share rows, 7 + (K - 1) d + 1 loads for 8 K FMAs where the general
+ * kernel loads a row per FMA (same bits). */
+enum { DILATED_TAPS = 8 };
+
+static inline bool is_dilated_short(const struct dwconv1d_geometry *g) {
+  return g->stride == 1 && (g->dilation == 2 || g->dilation == 4) && g->kernel_size >= 2 &&
+         g->kernel_size <= DILATED_TAPS && g->kernel_size <= SHORT_TAPS;
+}
+
+static inline __attribute__((always_inline)) void
+conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
+  for (size_t b = 0; b < run->blocks; b++) {
+    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
+    short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, false, false,
+                        run->y + b * run->y_step, run->out_stride,
+                        vload(run->bias + b * run->bias_step), run->act);
+  }
+}
+
+#define DILATED_CASE(K)                                                                      \
+  case K:                                                                                    \
+    if (d == 2)                                                                              \
+      conv_run_dilated(run, K, 2);                                                           \
+    else                                                                                     \
+      conv_run_dilated(run, K, 4);                                                           \
+    return;
+
+/* conv_run_dilated for a K of 2 .. DILATED_TAPS and d = 2 or 4. */
+static void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d) {
+  switch (k) {
+    DILATED_CASE(2) DILATED_CASE(3) DILATED_CASE(4) DILATED_CASE(5)
+    DILATED_CASE(6) DILATED_CASE(7) DILATED_CASE(8)
+  default:
+    break;
+  }
+}
+#undef DILATED_CASE
 
 #if VREGS >= 32
 /* Dilated short kernels whose rows the tiles read without phases (see
@@ -552,6 +601,10 @@ static inline void conv_step_general(const struct dwconv1d_geometry *g,
 static void conv_interior_run(const struct dwconv1d_geometry *g, const struct block_run *run) {
   if (is_short(g)) {
     conv_run_short_any(run, g->kernel_size, g->stride);
+    return;
+  }
+  if (is_dilated_short(g) && run->lanes == VLEN && run->m <= 1) {
+    conv_run_dilated_any(run, g->kernel_size, g->dilation);
     return;
   }
   const size_t row_step = g->stride * run->row_stride, tap_step = g->dilation * run->row_stride;
