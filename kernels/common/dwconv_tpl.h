@@ -498,11 +498,13 @@ conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
       conv_run_dilated(run, K, 4);                                                           \
     return;
 
+/* The K of the dilated kernels' instances, 2 .. 8 (DILATED_TAPS, PAIRED_TAPS). */
+#define DILATED_KS(X) X(2) X(3) X(4) X(5) X(6) X(7) X(8)
+
 /* conv_run_dilated for a K of 2 .. DILATED_TAPS and d = 2 or 4. */
 static void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d) {
   switch (k) {
-    DILATED_CASE(2) DILATED_CASE(3) DILATED_CASE(4) DILATED_CASE(5)
-    DILATED_CASE(6) DILATED_CASE(7) DILATED_CASE(8)
+    DILATED_KS(DILATED_CASE)
   default:
     break;
   }
@@ -551,8 +553,7 @@ static void paired_block_any(const float *x, size_t row_stride, size_t d, const 
                              size_t k, vfloat bias, float *y, size_t out_stride,
                              dwconv1d_activation act) {
   switch (k) {
-    PAIRED_CASE(2) PAIRED_CASE(3) PAIRED_CASE(4) PAIRED_CASE(5)
-    PAIRED_CASE(6) PAIRED_CASE(7) PAIRED_CASE(8)
+    DILATED_KS(PAIRED_CASE)
   default:
     break;
   }
