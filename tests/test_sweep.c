@@ -370,9 +370,10 @@ static void run_large_multipliers(uint64_t seed, test_counts *counts) {
   printf("large depth multipliers: %.2f s\n", test_now() - t0);
 }
 
-/* Fixed channels_last cases on every ISA: batch 2, inputs in [-2, 2] drawn
- * from seed ^ salt; failures name the run's seed, as the sweep's do. Each
- * group aims at a path that the random sweep reaches rarely. */
+/* Fixed cases on every ISA, one data format and stride per group: batch 2,
+ * inputs in [-2, 2] drawn from seed ^ salt; failures name the run's seed,
+ * as the sweep's do. Each group aims at a path that the random sweep
+ * reaches rarely. */
 typedef struct {
   size_t k, d, channels, steps;
   dwconv1d_padding padding;
@@ -436,6 +437,26 @@ static const fixed_case long_in_place[] = {
     {63, 1, 67, 150, SAME, RELU},
 };
 
+/* channels_first short kernels in blocks of UNROLL_T vectors along the rows
+ * (see rows_one_channel_shifted): blocks past the row's ends and blocks cut
+ * short run on padded copies; the steps are chosen so that a whole block
+ * ends at the last step whose taps are all inside the row, or one after it
+ * (T 257 and 258, K5 same; 130 and 131, K3 valid; 262 and 263, K7 causal),
+ * or a row is a single short block. */
+static const fixed_case rows_blocks_cf[] = {
+    {5, 1, 3, 257, SAME, LINEAR},  {5, 1, 3, 258, SAME, RELU},   {3, 1, 2, 130, VALID, LINEAR},
+    {3, 1, 2, 131, VALID, SILU},   {7, 1, 2, 262, CAUSAL, GELU}, {7, 1, 3, 263, CAUSAL, LINEAR},
+    {15, 1, 2, 40, SAME, LINEAR},  {1, 1, 2, 300, VALID, LINEAR},
+};
+
+/* The same at stride 2 (128 output steps a block: T 514 to 517 around two
+ * blocks' end). */
+static const fixed_case rows_blocks_cf_stride2[] = {
+    {7, 1, 3, 514, SAME, LINEAR},  {7, 1, 2, 515, SAME, RELU},    {5, 1, 2, 516, VALID, LINEAR},
+    {5, 1, 2, 517, VALID, LINEAR}, {4, 1, 3, 520, CAUSAL, SILU}, {31, 1, 2, 300, SAME, LINEAR},
+    {2, 1, 2, 90, VALID, LINEAR},
+};
+
 #undef SAME
 #undef VALID
 #undef CAUSAL
@@ -445,7 +466,8 @@ static const fixed_case long_in_place[] = {
 #undef GELU
 
 static void run_fixed_cases(const char *name, uint64_t seed, uint64_t salt,
-                            const fixed_case *cases, size_t count, test_counts *counts) {
+                            dwconv1d_data_format format, size_t strides, const fixed_case *cases,
+                            size_t count, test_counts *counts) {
   const double t0 = test_now();
   for (size_t i = 0; i < count; ++i) {
     test_rng r = test_rng_make(seed ^ salt, i);
@@ -455,6 +477,8 @@ static void run_fixed_cases(const char *name, uint64_t seed, uint64_t salt,
     tc.problem.params.dilation_rate = cases[i].d;
     tc.problem.params.padding = cases[i].padding;
     tc.problem.params.activation = cases[i].activation;
+    tc.problem.params.data_format = format;
+    tc.problem.params.strides = strides;
     tc.problem.batch = 2;
     tc.problem.channels = cases[i].channels;
     tc.problem.steps = cases[i].steps;
@@ -464,8 +488,8 @@ static void run_fixed_cases(const char *name, uint64_t seed, uint64_t salt,
   printf("%s: %.2f s\n", name, test_now() - t0);
 }
 
-#define RUN_FIXED_CASES(name, seed, salt, cases, counts) \
-  run_fixed_cases(name, seed, salt, cases, sizeof cases / sizeof cases[0], counts)
+#define RUN_FIXED_CASES(name, seed, salt, format, strides, cases, counts) \
+  run_fixed_cases(name, seed, salt, format, strides, cases, sizeof cases / sizeof cases[0], counts)
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
@@ -476,10 +500,18 @@ int main(void) {
   if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) {
     run_cross_isa(seed, &counts);
     run_large_multipliers(seed, &counts);
-    RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, dilated_windows, &counts);
-    RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, dilated_page_strides, &counts);
-    RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, long_in_place, &counts);
-    RUN_FIXED_CASES("dilated blocks", seed, 0xD1A7200u, dilated_blocks, &counts);
+    RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, DWCONV1D_CHANNELS_LAST, 1,
+                    dilated_windows, &counts);
+    RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, DWCONV1D_CHANNELS_LAST, 1,
+                    dilated_page_strides, &counts);
+    RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, DWCONV1D_CHANNELS_LAST, 1,
+                    long_in_place, &counts);
+    RUN_FIXED_CASES("dilated blocks", seed, 0xD1A7200u, DWCONV1D_CHANNELS_LAST, 1,
+                    dilated_blocks, &counts);
+    RUN_FIXED_CASES("channels_first blocks at the row ends", seed, 0xCF0B000u,
+                    DWCONV1D_CHANNELS_FIRST, 1, rows_blocks_cf, &counts);
+    RUN_FIXED_CASES("channels_first blocks at the row ends, stride 2", seed, 0xCF0B200u,
+                    DWCONV1D_CHANNELS_FIRST, 2, rows_blocks_cf_stride2, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
