@@ -1229,14 +1229,18 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
                                       const float *w, float bias, size_t t, size_t n, float *y,
                                       dwconv1d_activation act) {
   enum { BLOCK = UNROLL_T * VLEN };
-  /* a block reads s * BLOCK + K - 1 floats, stride 2 one more */
+  /* a block reads s * BLOCK + K - 1 floats, stride 2 one more: K covers both */
   _Alignas(64) float in[(2 * UNROLL_T + 2) * VLEN];
   float out[BLOCK];
   const size_t first = t * g->stride, floats = g->stride * BLOCK + g->kernel_size;
   for (size_t i = 0; i < floats; i += VLEN)
     vstore(in + i, load_padded(g, x, first + i, VLEN));
-  rows_block_shifted_any(in, w, g->kernel_size, g->stride, bias, n < BLOCK ? out : y, act);
-  for (size_t i = 0; n < BLOCK && i < n; i += VLEN) /* vectors: memcpy became rep movsq */
+  if (n == BLOCK) {
+    rows_block_shifted_any(in, w, g->kernel_size, g->stride, bias, y, act);
+    return;
+  }
+  rows_block_shifted_any(in, w, g->kernel_size, g->stride, bias, out, act);
+  for (size_t i = 0; i < n; i += VLEN) /* by vectors: memcpy compiled to rep movsq */
     store_lanes(y + i, vload(out + i), n - i < VLEN ? n - i : VLEN);
 }
 
