@@ -439,13 +439,13 @@ static const fixed_case long_in_place[] = {
 
 /* channels_first short kernels in blocks of UNROLL_T vectors along the rows
  * (see rows_one_channel_shifted): blocks past the row's ends and blocks cut
- * short run on padded copies; the steps are chosen so that a whole block
- * ends at the last step whose taps are all inside the row, or one after it
- * (T 257 and 258, K5 same; 130 and 131, K3 valid; 262 and 263, K7 causal),
- * or a row is a single short block. */
+ * short run on padded copies. The steps put a whole 128-step block's end on
+ * the last step whose taps are all inside the row (T 258 K5 same, 130 K3
+ * valid, 256 K7 causal) or one past it (257, 129; 257 leaves a last block
+ * of one step), or make a row a single short block. */
 static const fixed_case rows_blocks_cf[] = {
-    {5, 1, 3, 257, SAME, LINEAR},  {5, 1, 3, 258, SAME, RELU},   {3, 1, 2, 130, VALID, LINEAR},
-    {3, 1, 2, 131, VALID, SILU},   {7, 1, 2, 262, CAUSAL, GELU}, {7, 1, 3, 263, CAUSAL, LINEAR},
+    {5, 1, 3, 258, SAME, LINEAR},  {5, 1, 3, 257, SAME, RELU},   {3, 1, 2, 130, VALID, LINEAR},
+    {3, 1, 2, 129, VALID, SILU},   {7, 1, 2, 256, CAUSAL, GELU}, {7, 1, 3, 257, CAUSAL, LINEAR},
     {15, 1, 2, 40, SAME, LINEAR},  {1, 1, 2, 300, VALID, LINEAR},
 };
 
