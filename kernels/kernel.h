@@ -47,6 +47,9 @@ struct dwconv1d_tile {
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
   bool prefetch_outputs;    /* whether this CPU gains from prefetching the
                              * output lines (see output_prefetch_for) */
+  bool prefetch_inputs;     /* the call reads more input than the caches
+                             * hold: ISAs that gain fetch rows ahead (see
+                             * PREFETCH_INPUT_ROWS in the template) */
 };
 
 /* channels_first with stride 1 or 2: output steps [t_begin, t_end) of output

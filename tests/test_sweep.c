@@ -457,6 +457,19 @@ static const fixed_case rows_blocks_cf_stride2[] = {
     {2, 1, 2, 90, VALID, LINEAR},
 };
 
+/* Calls whose input passes the layer's PREFETCH_INPUT_MIN_BYTES (8 MiB
+ * over the batch of 2), where the rows-of-channels short kernels of SSE4.1
+ * fetch their next block's rows ahead: the same results with the fetches
+ * on, whole vectors and a tail, stride 1 (here) and 2 (below). */
+static const fixed_case prefetched_inputs[] = {
+    {3, 1, 512, 2048, SAME, LINEAR},
+    {5, 1, 522, 2048, CAUSAL, RELU},
+};
+
+static const fixed_case prefetched_inputs_stride2[] = {
+    {7, 1, 256, 4100, SAME, LINEAR},
+};
+
 #undef SAME
 #undef VALID
 #undef CAUSAL
@@ -512,6 +525,10 @@ int main(void) {
                     DWCONV1D_CHANNELS_FIRST, 1, rows_blocks_cf, &counts);
     RUN_FIXED_CASES("channels_first blocks at the row ends, stride 2", seed, 0xCF0B200u,
                     DWCONV1D_CHANNELS_FIRST, 2, rows_blocks_cf_stride2, &counts);
+    RUN_FIXED_CASES("inputs past 8 MiB", seed, 0x9F0000u, DWCONV1D_CHANNELS_LAST, 1,
+                    prefetched_inputs, &counts);
+    RUN_FIXED_CASES("inputs past 8 MiB, stride 2", seed, 0x9F0200u, DWCONV1D_CHANNELS_LAST, 2,
+                    prefetched_inputs_stride2, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);

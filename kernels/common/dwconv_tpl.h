@@ -337,6 +337,9 @@ struct block_run {
   enum output_prefetch prefetch; /* blocks side by side along channels:
                                   * where to fetch the lines that the next
                                   * UNROLL_T steps will write */
+  bool prefetch_input; /* blocks side by side along channels: fetch the rows
+                        * that the next UNROLL_T steps read (see
+                        * PREFETCH_INPUT_ROWS) */
 };
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
@@ -394,6 +397,22 @@ static inline void prefetch_next_rows(const float *y, size_t out_stride,
       __builtin_prefetch(y + r * out_stride, 1, 2);
 }
 
+/* Rows of many channels from beyond the caches: a block's vectors hold a
+ * few floats of each of its rows, so on narrow vectors the out-of-order
+ * window spans too few blocks to keep enough lines in flight. Fetching
+ * the rows that the block UNROLL_T steps on reads (and this one does not),
+ * a line at a time, a whole row's pass ahead, keeps them coming. ISAs that
+ * gain define PREFETCH_INPUT_ROWS (see there for the figures). */
+#ifndef PREFETCH_INPUT_ROWS
+#define PREFETCH_INPUT_ROWS 0
+#endif
+enum { LINE_FLOATS = 16 };
+
+static inline void prefetch_next_input(const float *x, size_t row_stride, size_t k, size_t s) {
+  for (size_t r = (UNROLL_T - 1) * s + k; r < (2 * UNROLL_T - 1) * s + k; r++)
+    __builtin_prefetch(x + r * row_stride, 0, 3);
+}
+
 static inline size_t gcd_size(size_t a, size_t b) {
   while (b != 0) {
     const size_t r = a % b;
@@ -424,6 +443,8 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
           .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
       if (run->prefetch != PREFETCH_NONE)
         prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
+      if (run->prefetch_input && b % (LINE_FLOATS / VLEN) == 0)
+        prefetch_next_input(src.x, run->row_stride, k, s);
       short_block(&src, run->w + b * run->w_step, k, s, lanes, false, expand,
                   run->y + b * run->y_step, run->out_stride,
                   vload(run->bias + b * run->bias_step), run->act);
@@ -821,6 +842,7 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .lanes = VLEN,
       .act = tile->activation,
       .prefetch = prefetch,
+      .prefetch_input = PREFETCH_INPUT_ROWS && tile->prefetch_inputs && !expand,
       .m = tile->depth_multiplier,
       .channel = tile->channel_skip,
       .c_step = VLEN,
