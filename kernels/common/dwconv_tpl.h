@@ -443,7 +443,7 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
           .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
       if (run->prefetch != PREFETCH_NONE)
         prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-      if (run->prefetch_input && b % (LINE_FLOATS / VLEN) == 0)
+      if (PREFETCH_INPUT_ROWS && run->prefetch_input && b % (LINE_FLOATS / VLEN) == 0)
         prefetch_next_input(src.x, run->row_stride, k, s);
       short_block(&src, run->w + b * run->w_step, k, s, lanes, false, expand,
                   run->y + b * run->y_step, run->out_stride,
