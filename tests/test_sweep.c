@@ -457,6 +457,18 @@ static const fixed_case rows_blocks_cf_stride2[] = {
     {2, 1, 2, 90, VALID, LINEAR},
 };
 
+/* Gathered long kernels (channels_first, and channels_last dilated past
+ * what the paths read in place): up to 512 output steps run as one tile,
+ * longer ranges in tiles of 256 (see GATHER_TIME_TILE in src/layer.c):
+ * each side of 512, and a last tile of a few steps. */
+static const fixed_case gathered_tiles_cf[] = {
+    {33, 1, 32, 512, SAME, LINEAR}, {33, 1, 40, 513, SAME, RELU}, {17, 2, 20, 300, VALID, LINEAR},
+};
+
+static const fixed_case gathered_tiles_cl[] = {
+    {40, 2, 48, 512, CAUSAL, LINEAR}, {40, 2, 48, 520, CAUSAL, SILU}, {25, 3, 35, 450, SAME, LINEAR},
+};
+
 /* Calls whose input passes the layer's PREFETCH_INPUT_MIN_BYTES (8 MiB
  * over the batch of 2), where the rows-of-channels short kernels of SSE4.1
  * fetch their next block's rows ahead: the same results with the fetches
@@ -525,6 +537,10 @@ int main(void) {
                     DWCONV1D_CHANNELS_FIRST, 1, rows_blocks_cf, &counts);
     RUN_FIXED_CASES("channels_first blocks at the row ends, stride 2", seed, 0xCF0B200u,
                     DWCONV1D_CHANNELS_FIRST, 2, rows_blocks_cf_stride2, &counts);
+    RUN_FIXED_CASES("gathered tiles, channels_first", seed, 0x6A7000u, DWCONV1D_CHANNELS_FIRST, 1,
+                    gathered_tiles_cf, &counts);
+    RUN_FIXED_CASES("gathered tiles, channels_last", seed, 0x6A7100u, DWCONV1D_CHANNELS_LAST, 1,
+                    gathered_tiles_cl, &counts);
     RUN_FIXED_CASES("inputs past 8 MiB", seed, 0x9F0000u, DWCONV1D_CHANNELS_LAST, 1,
                     prefetched_inputs, &counts);
     RUN_FIXED_CASES("inputs past 8 MiB, stride 2", seed, 0x9F0200u, DWCONV1D_CHANNELS_LAST, 2,
