@@ -447,14 +447,20 @@ static const fixed_case rows_blocks_cf[] = {
     {5, 1, 3, 258, SAME, LINEAR},  {5, 1, 3, 257, SAME, RELU},   {3, 1, 2, 130, VALID, LINEAR},
     {3, 1, 2, 129, VALID, SILU},   {7, 1, 2, 256, CAUSAL, GELU}, {7, 1, 3, 257, CAUSAL, LINEAR},
     {15, 1, 2, 40, SAME, LINEAR},  {1, 1, 2, 300, VALID, LINEAR},
+    /* a last block of half a block (64 steps on AVX-512, 32 on AVX2) and one more */
+    {3, 1, 2, 192, SAME, LINEAR},  {5, 1, 2, 193, SAME, RELU},   {7, 1, 2, 96, SAME, LINEAR},
+    {4, 1, 2, 97, CAUSAL, LINEAR},
 };
 
 /* The same at stride 2 (128 output steps a block: T 514 to 517 around two
- * blocks' end). */
+ * blocks' end), and last blocks of half a block or one step more. */
 static const fixed_case rows_blocks_cf_stride2[] = {
     {7, 1, 3, 514, SAME, LINEAR},  {7, 1, 2, 515, SAME, RELU},    {5, 1, 2, 516, VALID, LINEAR},
     {5, 1, 2, 517, VALID, LINEAR}, {4, 1, 3, 520, CAUSAL, SILU}, {31, 1, 2, 300, SAME, LINEAR},
     {2, 1, 2, 90, VALID, LINEAR},
+    /* output steps a half block past whole ones (AVX-512, AVX2, SSE4.1) and one more */
+    {7, 1, 2, 384, SAME, LINEAR},  {5, 1, 2, 386, SAME, LINEAR},  {7, 1, 2, 192, SAME, RELU},
+    {3, 1, 2, 194, SAME, LINEAR},  {7, 1, 2, 400, SAME, LINEAR},  {6, 1, 2, 402, SAME, LINEAR},
 };
 
 /* Gathered long kernels (channels_first, and channels_last dilated past
