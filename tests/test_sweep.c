@@ -472,7 +472,9 @@ static const fixed_case gathered_tiles_cf[] = {
 };
 
 static const fixed_case gathered_tiles_cl[] = {
-    {40, 2, 48, 512, CAUSAL, LINEAR}, {40, 2, 48, 520, CAUSAL, SILU}, {25, 3, 35, 450, SAME, LINEAR},
+    {40, 2, 48, 512, CAUSAL, LINEAR},
+    {40, 2, 48, 520, CAUSAL, SILU},
+    {25, 3, 35, 450, SAME, LINEAR},
 };
 
 /* Calls whose input passes the layer's PREFETCH_INPUT_MIN_BYTES (8 MiB
@@ -496,31 +498,59 @@ static const fixed_case prefetched_inputs_stride2[] = {
 #undef SILU
 #undef GELU
 
-static void run_fixed_cases(const char *name, uint64_t seed, uint64_t salt,
-                            dwconv1d_data_format format, size_t strides, const fixed_case *cases,
-                            size_t count, test_counts *counts) {
+/* A table of fixed cases, the data format and stride they run with, and the
+ * salt of their random data. */
+typedef struct {
+  const char *name;
+  uint64_t salt;
+  dwconv1d_data_format format;
+  size_t strides;
+  const fixed_case *cases;
+  size_t count;
+} fixed_group;
+
+#define FIXED_GROUP(name, salt, format, strides, cases) \
+  {name, salt, format, strides, cases, sizeof cases / sizeof cases[0]}
+
+#define CL DWCONV1D_CHANNELS_LAST
+#define CF DWCONV1D_CHANNELS_FIRST
+static const fixed_group fixed_groups[] = {
+    FIXED_GROUP("dilated windows", 0xD1A7000u, CL, 1, dilated_windows),
+    FIXED_GROUP("dilated page strides", 0xD1A7100u, CL, 1, dilated_page_strides),
+    FIXED_GROUP("long kernels in place", 0x1086000u, CL, 1, long_in_place),
+    FIXED_GROUP("dilated blocks", 0xD1A7200u, CL, 1, dilated_blocks),
+    FIXED_GROUP("channels_first blocks at the row ends", 0xCF0B000u, CF, 1, rows_blocks_cf),
+    FIXED_GROUP("channels_first blocks at the row ends, stride 2", 0xCF0B200u, CF, 2,
+                rows_blocks_cf_stride2),
+    FIXED_GROUP("gathered tiles, channels_first", 0x6A7000u, CF, 1, gathered_tiles_cf),
+    FIXED_GROUP("gathered tiles, channels_last", 0x6A7100u, CL, 1, gathered_tiles_cl),
+    FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),
+    FIXED_GROUP("inputs past 8 MiB, stride 2", 0x9F0200u, CL, 2, prefetched_inputs_stride2),
+};
+#undef CL
+#undef CF
+
+static void run_fixed_group(const fixed_group *group, uint64_t seed, test_counts *counts) {
   const double t0 = test_now();
-  for (size_t i = 0; i < count; ++i) {
-    test_rng r = test_rng_make(seed ^ salt, i);
+  for (size_t i = 0; i < group->count; ++i) {
+    const fixed_case *cases = group->cases;
+    test_rng r = test_rng_make(seed ^ group->salt, i);
     test_case tc;
     memset(&tc, 0, sizeof tc);
     tc.problem.params = dwconv1d_params_default(cases[i].k);
     tc.problem.params.dilation_rate = cases[i].d;
     tc.problem.params.padding = cases[i].padding;
     tc.problem.params.activation = cases[i].activation;
-    tc.problem.params.data_format = format;
-    tc.problem.params.strides = strides;
+    tc.problem.params.data_format = group->format;
+    tc.problem.params.strides = group->strides;
     tc.problem.batch = 2;
     tc.problem.channels = cases[i].channels;
     tc.problem.steps = cases[i].steps;
     allocate_and_fill(&tc, &r, 2.0);
     judge_fixed_case(&tc, seed, i, counts);
   }
-  printf("%s: %.2f s\n", name, test_now() - t0);
+  printf("%s: %.2f s\n", group->name, test_now() - t0);
 }
-
-#define RUN_FIXED_CASES(name, seed, salt, format, strides, cases, counts) \
-  run_fixed_cases(name, seed, salt, format, strides, cases, sizeof cases / sizeof cases[0], counts)
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* keep the lines printed before a crash */
@@ -531,26 +561,8 @@ int main(void) {
   if (getenv("DWCONV1D_TEST_ONLY_CASE") == NULL) {
     run_cross_isa(seed, &counts);
     run_large_multipliers(seed, &counts);
-    RUN_FIXED_CASES("dilated windows", seed, 0xD1A7000u, DWCONV1D_CHANNELS_LAST, 1,
-                    dilated_windows, &counts);
-    RUN_FIXED_CASES("dilated page strides", seed, 0xD1A7100u, DWCONV1D_CHANNELS_LAST, 1,
-                    dilated_page_strides, &counts);
-    RUN_FIXED_CASES("long kernels in place", seed, 0x1086000u, DWCONV1D_CHANNELS_LAST, 1,
-                    long_in_place, &counts);
-    RUN_FIXED_CASES("dilated blocks", seed, 0xD1A7200u, DWCONV1D_CHANNELS_LAST, 1,
-                    dilated_blocks, &counts);
-    RUN_FIXED_CASES("channels_first blocks at the row ends", seed, 0xCF0B000u,
-                    DWCONV1D_CHANNELS_FIRST, 1, rows_blocks_cf, &counts);
-    RUN_FIXED_CASES("channels_first blocks at the row ends, stride 2", seed, 0xCF0B200u,
-                    DWCONV1D_CHANNELS_FIRST, 2, rows_blocks_cf_stride2, &counts);
-    RUN_FIXED_CASES("gathered tiles, channels_first", seed, 0x6A7000u, DWCONV1D_CHANNELS_FIRST, 1,
-                    gathered_tiles_cf, &counts);
-    RUN_FIXED_CASES("gathered tiles, channels_last", seed, 0x6A7100u, DWCONV1D_CHANNELS_LAST, 1,
-                    gathered_tiles_cl, &counts);
-    RUN_FIXED_CASES("inputs past 8 MiB", seed, 0x9F0000u, DWCONV1D_CHANNELS_LAST, 1,
-                    prefetched_inputs, &counts);
-    RUN_FIXED_CASES("inputs past 8 MiB, stride 2", seed, 0x9F0200u, DWCONV1D_CHANNELS_LAST, 2,
-                    prefetched_inputs_stride2, &counts);
+    for (size_t i = 0; i < sizeof fixed_groups / sizeof fixed_groups[0]; ++i)
+      run_fixed_group(&fixed_groups[i], seed, &counts);
   }
   dwconv1d_reset_isa();
   return test_summary("test_sweep", &counts);
