@@ -61,8 +61,8 @@ enum { MAX_PADDED_SPAN = 1024 };
 
 /* From this much input on, a call's rows come from beyond the caches (a
  * core's share of L3 and its L2), where the kernels of some ISAs gain from
- * fetching input rows ahead (SSE4.1 B8 T1024 C512 K3 same, 16 MiB: 2.69 ->
- * 2.22 ms), and below which those fetches only cost (T938 C512 K7, 1.8 MiB:
+ * fetching input rows ahead (SSE4.1 B8 T1024 C512 K3 same, 16 MiB: 2.85 ->
+ * 2.51 ms), and below which those fetches only cost (T938 C512 K7, 1.8 MiB:
  * 307 -> 322 us; T4096 C256 K7 s2, 4 MiB: 372 -> 381 us). */
 enum { PREFETCH_INPUT_MIN_BYTES = 8 << 20 };
 

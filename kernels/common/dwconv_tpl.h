@@ -1259,8 +1259,8 @@ rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s, 
  * block overlapping the one before (AMD Zen 4, channels_first, same):
  * AVX-512 T938 C512 K7 120 -> 111 us, T4096 C256 K7 stride 2 150 -> 143;
  * AVX2 147 -> 132 and 221 -> 175. A last block of half a block or less
- * computes only half (AVX-512 T938 C512 K7 109.7 -> 105.5 us, T2100 C256
- * K7 stride 2 83.4 -> 80.7; AVX2 that 100.8 -> 97.7). */
+ * computes only half (AVX-512 T938 C512 K7 109.5 -> 104.9 us, T2100 C256
+ * K7 stride 2 83.4 -> 80.7; AVX2 that 100.5 -> 99.6). */
 static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const float *x,
                                       const float *w, float bias, size_t t, size_t n, float *y,
                                       dwconv1d_activation act) {

@@ -18,11 +18,11 @@
 #define VREGS 16
 /* Short kernels over rows of channels from beyond the caches fetch their
  * next block's input rows (see prefetch_next_input): AMD Zen 4, B8 T1024
- * C512 same, K3 2.69 -> 2.22 ms, K5 2.83 -> 2.40, K3 s2 1.54 -> 1.13;
- * B4 T4096 C256 K7 s2 3.18 -> 2.52 ms. Where the input stays in cache the
- * prefetches only cost (T938 C512 K7 307 -> 322 us): see the layer's
- * PREFETCH_INPUT_MIN_BYTES. 256- and 512-bit vectors ran slower with it
- * (K3 above: AVX2 9 %, AVX-512 7 %). */
+ * C512 same, K3 2.85 -> 2.51 ms, K3 stride 2 1.72 -> 1.49, K5 2.83 ->
+ * 2.40; B4 T4096 C256 K7 stride 2 3.18 -> 2.52 ms. Where the input stays
+ * in cache the fetches only cost (T938 C512 K7 307 -> 322 us): see the
+ * layer's PREFETCH_INPUT_MIN_BYTES. 256- and 512-bit vectors ran slower
+ * with them (B8 T1024 C512 K3: AVX2 9 %, AVX-512 7 %). */
 #define PREFETCH_INPUT_ROWS 1
 
 typedef __m128 vfloat;
