@@ -313,6 +313,7 @@ static void conv_border_window(const struct block_rows *src, const float *w, siz
 #endif
 
 enum output_prefetch { PREFETCH_NONE, PREFETCH_L2, PREFETCH_L1 };
+enum { CACHE_LINE_BYTES = 64 };
 
 /* A run of blocks, each UNROLL_T steps of one channel vector, all of whose
  * taps fall inside the rows given: one after another along steps (the
@@ -406,7 +407,6 @@ static inline void prefetch_next_rows(const float *y, size_t out_stride,
 #ifndef PREFETCH_INPUT_ROWS
 #define PREFETCH_INPUT_ROWS 0
 #endif
-enum { LINE_FLOATS = 16 };
 
 static inline void prefetch_next_input(const float *x, size_t row_stride, size_t k, size_t s) {
   for (size_t r = (UNROLL_T - 1) * s + k; r < (2 * UNROLL_T - 1) * s + k; r++)
@@ -443,7 +443,7 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
           .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
       if (run->prefetch != PREFETCH_NONE)
         prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-      if (PREFETCH_INPUT_ROWS && run->prefetch_input && b % (LINE_FLOATS / VLEN) == 0)
+      if (PREFETCH_INPUT_ROWS && run->prefetch_input && b % (CACHE_LINE_BYTES / sizeof(float) / VLEN) == 0)
         prefetch_next_input(src.x, run->row_stride, k, s);
       short_block(&src, run->w + b * run->w_step, k, s, lanes, false, expand,
                   run->y + b * run->y_step, run->out_stride,
@@ -920,11 +920,7 @@ static void conv_rows_paired(const struct dwconv1d_geometry *g, const struct dwc
 }
 #endif
 
-enum {
-  PREFETCH_L2_MIN_BYTES = 1 << 20,
-  PREFETCH_L1_MIN_BYTES = 32 << 10,
-  CACHE_LINE_BYTES = 64
-};
+enum { PREFETCH_L2_MIN_BYTES = 1 << 20, PREFETCH_L1_MIN_BYTES = 32 << 10 };
 
 /* Where the stores of a rows-of-channels tile wait, prefetching helps.
  * Vectors a cache line wide (AVX-512) that start off a line split two
