@@ -6,7 +6,7 @@
  * E = state ++ chunk (H + n rows); the outputs that the chunk completes are
  * the windows of span H + 1 that start at E rows phase, phase + s, ... and end
  * inside E. Every output goes through the layer's own conv_tile, which
- * accumulates the taps in order from zero, so it is bit-identical to the
+ * accumulates the taps in order from the bias, so it is bit-identical to the
  * forward pass's output for the same window (the zeros of a new state are the
  * causal padding). */
 #include <stdint.h>
