@@ -463,6 +463,21 @@ static const fixed_case rows_blocks_cf_stride2[] = {
     {3, 1, 2, 194, SAME, LINEAR},  {7, 1, 2, 400, SAME, LINEAR},  {6, 1, 2, 402, SAME, LINEAR},
 };
 
+/* channels_first rows whose last whole block lies in the row but for some
+ * of its last taps' floats, the padding on the right (see
+ * rows_block_shifted_tail_any): that block runs in place, zeros past the
+ * row. Row lengths a whole number of blocks on AVX-512 and AVX2, K up to
+ * 15 (at stride 2 two vectors of floats after the block on AVX2). */
+static const fixed_case row_end_tails_cf[] = {
+    {7, 1, 3, 256, SAME, LINEAR}, {3, 1, 2, 1024, SAME, RELU}, {15, 1, 2, 512, SAME, LINEAR},
+    {5, 1, 3, 128, SAME, SILU},
+};
+
+static const fixed_case row_end_tails_cf_stride2[] = {
+    {7, 1, 3, 512, SAME, LINEAR}, {15, 1, 2, 1024, SAME, RELU}, {5, 1, 2, 256, SAME, LINEAR},
+    {3, 1, 2, 64, SAME, LINEAR},
+};
+
 /* Gathered long kernels (channels_first, and channels_last dilated past
  * what the paths read in place): up to 512 output steps run as one tile,
  * longer ranges in tiles of 256 (see GATHER_TIME_TILE in src/layer.c):
@@ -522,6 +537,10 @@ static const fixed_group fixed_groups[] = {
     FIXED_GROUP("channels_first blocks at the row ends", 0xCF0B000u, CF, 1, rows_blocks_cf),
     FIXED_GROUP("channels_first blocks at the row ends, stride 2", 0xCF0B200u, CF, 2,
                 rows_blocks_cf_stride2),
+    FIXED_GROUP("channels_first last blocks past the row end", 0xCF0E000u, CF, 1,
+                row_end_tails_cf),
+    FIXED_GROUP("channels_first last blocks past the row end, stride 2", 0xCF0E200u, CF, 2,
+                row_end_tails_cf_stride2),
     FIXED_GROUP("gathered tiles, channels_first", 0x6A7000u, CF, 1, gathered_tiles_cf),
     FIXED_GROUP("gathered tiles, channels_last", 0x6A7100u, CL, 1, gathered_tiles_cl),
     FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),

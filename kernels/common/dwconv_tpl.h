@@ -1118,21 +1118,24 @@ static inline void rows_block_interior(const float *x, size_t stride, size_t dil
 }
 
 #ifdef VCONCAT_FROM
-/* Phase p (< s) of the block's input vector r, r = UNROLL_T being the
- * floats after the block: the last taps' k - 1 only (stride 2: the last of
- * them one past the last tap), in one vector or with stride 2 two, since
- * the row may end there. */
+/* The phases of the `extra` floats after a block (see shifted_input). */
+static inline __attribute__((always_inline)) void
+shifted_tail(const float *after, const size_t extra, const size_t s, vfloat phase[2]) {
+  const vfloat tail = extra > 0 ? load_lanes(after, extra < VLEN ? extra : VLEN) : vzero();
+  const vfloat tail2 = s == 2 && extra > VLEN ? vload_tail(after + VLEN, extra - VLEN) : vzero();
+  phase[0] = s == 1 ? tail : veven(tail, tail2);
+  phase[1] = s == 1 ? tail : vodd(tail, tail2);
+}
+
+/* Phase p (< s) of the block's input vector r, r = nv being the floats
+ * after the block: the last taps' k - 1 only (stride 2: the last of them
+ * one past the last tap), in one vector or with stride 2 two, of which the
+ * row holds `left` (zeros past it). */
 static inline __attribute__((always_inline)) void
 shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, size_t r,
-              vfloat phase[2]) {
+              size_t left, vfloat phase[2]) {
   if (r == nv) {
-    const float *after = x + s * nv * VLEN;
-    const size_t extra = k - 1;
-    const vfloat tail = extra > 0 ? load_lanes(after, extra < VLEN ? extra : VLEN) : vzero();
-    const vfloat tail2 =
-        s == 2 && extra > VLEN ? vload_tail(after + VLEN, extra - VLEN) : vzero();
-    phase[0] = s == 1 ? tail : veven(tail, tail2);
-    phase[1] = s == 1 ? tail : vodd(tail, tail2);
+    shifted_tail(x + s * nv * VLEN, k - 1 < left ? k - 1 : left, s, phase);
   } else if (s == 1) {
     phase[0] = phase[1] = vload(x + r * VLEN);
   } else {
@@ -1156,7 +1159,7 @@ shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, s
  * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
  * there, and a load per tap is cheaper than a shift at stride 1. */
 static inline __attribute__((always_inline)) void
-rows_block_shifted(const float *x, const float *w, const size_t k, const size_t s,
+rows_block_shifted(const float *x, size_t left, const float *w, const size_t k, const size_t s,
                    const size_t nv, float bias, float *y, dwconv1d_activation act) {
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < nv; r++)
@@ -1164,7 +1167,7 @@ rows_block_shifted(const float *x, const float *w, const size_t k, const size_t 
 #if VREGS >= 32
   vfloat phase[UNROLL_T + 1][2];
   for (size_t r = 0; r <= nv; r++)
-    shifted_input(x, k, s, nv, r, phase[r]);
+    shifted_input(x, k, s, nv, r, left, phase[r]);
 UNROLL_FULL
   for (size_t j = 0; j < k; j++) {
     const vfloat wj = vset1(w[j * VLEN]);
@@ -1175,10 +1178,10 @@ UNROLL_FULL
   }
 #else
   vfloat cur[2], next[2];
-  shifted_input(x, k, s, nv, 0, cur);
+  shifted_input(x, k, s, nv, 0, left, cur);
 UNROLL_FULL
   for (size_t r = 0; r < nv; r++) {
-    shifted_input(x, k, s, nv, r + 1, next);
+    shifted_input(x, k, s, nv, r + 1, left, next);
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
       acc[r] = vfmadd(vconcat_from(cur[j % s], next[j % s], j / s), vset1(w[j * VLEN]), acc[r]);
@@ -1192,7 +1195,8 @@ UNROLL_FULL
  * code for the K a stride's shifts cannot take. */
 #define ROWS_SHIFTED_BLOCKS(K, S, NV)                                                        \
   for (size_t b = 0; b < blocks; b++)                                                        \
-    rows_block_shifted(x + b * (S) * (NV) * VLEN, w, K, S, NV, bias, y + b * (NV) * VLEN, act);
+    rows_block_shifted(x + b * (S) * (NV) * VLEN, left, w, K, S, NV, bias, y + b * (NV) * VLEN, \
+                       act);
 #define ROWS_SHIFTED_CASE(K, NV)                                                             \
   case K:                                                                                    \
     if (s == 1 && (K) <= VLEN)                                                               \
@@ -1229,6 +1233,23 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
                                     dwconv1d_activation act) {
+  const size_t left = k; /* a constant: the tails lie inside */
+  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
+  return false;
+}
+
+/* One block whose input lies in the row but for the floats after it, of
+ * which the row holds only `left` (< K - 1): zeros past it, in place of
+ * the padded copy the block ran on before (AMD Zen 4, channels_first,
+ * same: AVX-512 T4096 C256 K7 stride 2 128.2 -> 123.3 us, T512 C256 K7
+ * stride 2 27.2 -> 21.4, T1024 C64 K3 7.66 -> 7.21; AVX2 stride 2 161.4
+ * -> 157.5). Out of line, like the half blocks: the count read at run time
+ * in every block cost the others 1-3 %, and the blocks' loop peeled for it
+ * 5-11 %. */
+static __attribute__((noinline)) bool
+rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t k, size_t s,
+                            float bias, float *y, dwconv1d_activation act) {
+  const size_t blocks = 1;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
 }
@@ -1239,7 +1260,7 @@ static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, si
 static __attribute__((noinline)) bool
 rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s, float bias,
                             float *y, dwconv1d_activation act) {
-  const size_t blocks = 1;
+  const size_t blocks = 1, left = k;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T / 2) }
   return false;
 }
@@ -1279,23 +1300,36 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
 }
 
 /* One output channel's steps [t0, t1) in blocks of rows_blocks_shifted_any
- * (see shifted_blocks), the run of blocks inside the row in one call, those
- * at the row's ends padded. */
-static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, size_t int_lo,
-                                     size_t int_hi, const float *x, const float *w, float bias,
-                                     size_t t0, size_t t1, float *y, dwconv1d_activation act) {
-  const size_t block = UNROLL_T * VLEN, end = t1 < int_hi ? t1 : int_hi;
+ * (see shifted_blocks): the run of blocks whose floats all lie in the row in
+ * one call, a last whole block whose last taps pass the row's end in place
+ * (rows_block_shifted_tail_any), blocks that start before the row or are
+ * cut short on padded copies. */
+static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const float *x,
+                                     const float *w, float bias, size_t t0, size_t t1, float *y,
+                                     dwconv1d_activation act) {
+  const size_t block = UNROLL_T * VLEN, floats = g->stride * block, k = g->kernel_size;
   for (size_t t = t0; t < t1;) {
-    if (t >= int_lo && t + block <= end) {
-      const size_t blocks = (end - t) / block;
-      rows_blocks_shifted_any(x + (t * g->stride - g->pad_left), w, g->kernel_size, g->stride,
-                              bias, y + (t - t0), blocks, act);
+    const size_t first = t * g->stride; /* padded index of the block's first float */
+    const size_t in_row = first >= g->pad_left && first - g->pad_left < g->in_steps
+                              ? g->in_steps - (first - g->pad_left)
+                              : 0; /* floats of the row from there */
+    const size_t wanted = (t1 - t) / block, shift = g->stride - 1; /* floats = block << shift */
+    const size_t whole = in_row / block >> shift < wanted ? in_row / block >> shift : wanted;
+    const size_t tails = in_row >= k - 1 ? (in_row - (k - 1)) / block >> shift : 0;
+    if (tails > 0 && whole > 0) { /* whole blocks whose last taps lie in the row too */
+      const size_t blocks = tails < whole ? tails : whole;
+      rows_blocks_shifted_any(x + (first - g->pad_left), w, k, g->stride, bias, y + (t - t0),
+                              blocks, act);
       t += blocks * block;
-      continue;
+    } else if (whole > 0) {
+      rows_block_shifted_tail_any(x + (first - g->pad_left), in_row - floats, w, k, g->stride,
+                                  bias, y + (t - t0), act);
+      t += block;
+    } else {
+      const size_t n = t1 - t < block ? t1 - t : block;
+      rows_block_shifted_padded(g, x, w, bias, t, n, y + (t - t0), act);
+      t += n;
     }
-    const size_t n = t1 - t < block ? t1 - t : block;
-    rows_block_shifted_padded(g, x, w, bias, t, n, y + (t - t0), act);
-    t += n;
   }
 }
 #endif
@@ -1345,8 +1379,7 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
     float *y = r->output + (oc - r->c_begin) * r->output_stride;
 #ifdef VCONCAT_FROM
     if (shifted) {
-      rows_one_channel_shifted(g, int_lo, int_hi, x, w, r->bias[oc], r->t_begin, r->t_end, y,
-                               r->activation);
+      rows_one_channel_shifted(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
       continue;
     }
 #endif
