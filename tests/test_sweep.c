@@ -438,8 +438,9 @@ static const fixed_case long_in_place[] = {
 };
 
 /* channels_first short kernels in blocks of UNROLL_T vectors along the rows
- * (see rows_one_channel_shifted): blocks past the row's ends and blocks cut
- * short run on padded copies. The steps put a whole 128-step block's end on
+ * (see rows_one_channel_shifted): blocks that start before the row and
+ * blocks cut short run on padded copies (last whole blocks past the row's
+ * end in place: see row_end_tails_cf below). The steps put a whole 128-step block's end on
  * the last step whose taps are all inside the row (T 258 K5 same, 130 K3
  * valid, 256 K7 causal) or one past it (257, 129; 257 leaves a last block
  * of one step), or make a row a single short block. */
