@@ -530,9 +530,13 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->out_per_batch = shape[1] * shape[2];
   plan->channels_first = p->data_format == DWCONV1D_CHANNELS_FIRST;
   /* Long kernels read many rows per output: gather them into channel blocks
-   * (for channels_first, a transpose whose cost the long kernel hides). */
+   * (for channels_first, a transpose whose cost the long kernel hides),
+   * except channels_first rows long enough for the kernels' long rows. */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
-  plan->by_rows = plan->channels_first && p->strides <= 2 && p->kernel_size < GATHER_TAPS;
+  plan->by_rows = plan->channels_first && p->strides <= 2 &&
+                  (p->kernel_size < GATHER_TAPS ||
+                   (p->strides == 1 && p->dilation_rate == 1 &&
+                    layer->kernels->rows_long_pays(p->kernel_size, plan->out_steps)));
   /* Expansions (M > 1) of short kernels run on the caller's rows too. */
   const bool expands_direct = p->kernel_size <= layer->kernels->expand_max_taps &&
                               p->dilation_rate == 1 && p->strides <= 2;

@@ -479,6 +479,30 @@ static const fixed_case row_end_tails_cf_stride2[] = {
     {3, 1, 2, 64, SAME, LINEAR},
 };
 
+/* channels_first long kernels along the rows (see rows_one_channel_long):
+ * K 31 and 33 from 256 output steps on where the last block wastes little,
+ * other K up to 48 from 1000 steps on (see rows_long_pays). Rows whose
+ * first block starts before the row (same, causal) or in it (valid), a
+ * last whole block whose reach ends at the row's end (T 1040 K 16 valid:
+ * in place) or one float past it (1039: on a copy), a last whole block
+ * whose taps pass the row's end (T 1024 K 16 same: on a copy), last blocks
+ * cut short, and the longest K; 1000 steps of K 49, 256 of K 32 and 520
+ * of K 33 (a last block mostly wasted) go through channel blocks. */
+static const fixed_case long_rows_cf[] = {
+    {31, 1, 20, 256, SAME, LINEAR},   {33, 1, 17, 500, CAUSAL, RELU},
+    {31, 1, 5, 286, VALID, SILU},     {33, 1, 3, 500, SAME, LINEAR},
+    {33, 1, 3, 520, SAME, LINEAR},    {16, 1, 4, 1000, SAME, GELU},
+    {47, 1, 3, 1100, CAUSAL, LINEAR}, {40, 1, 3, 1200, VALID, RELU},
+    {16, 1, 2, 1040, VALID, LINEAR},  {16, 1, 2, 1039, VALID, LINEAR},
+    {16, 1, 3, 1024, SAME, LINEAR},   {48, 1, 2, 1030, SAME, LINEAR},
+    {49, 1, 2, 1000, SAME, LINEAR},   {32, 1, 9, 256, SAME, LINEAR},
+};
+
+/* The same with depth multiplier 3: output channel oc reads row oc / 3. */
+static const fixed_case long_rows_cf_multiplied[] = {
+    {33, 1, 3, 500, SAME, LINEAR}, {31, 1, 2, 256, CAUSAL, RELU}, {40, 1, 2, 1200, VALID, SILU},
+};
+
 /* Gathered long kernels (channels_first, and channels_last dilated past
  * what the paths read in place): up to 512 output steps run as one tile,
  * longer ranges in tiles of 256 (see GATHER_TIME_TILE in src/layer.c):
@@ -514,19 +538,21 @@ static const fixed_case prefetched_inputs_stride2[] = {
 #undef SILU
 #undef GELU
 
-/* A table of fixed cases, the data format and stride they run with, and the
- * salt of their random data. */
+/* A table of fixed cases, the data format, stride and depth multiplier
+ * they run with, and the salt of their random data. */
 typedef struct {
   const char *name;
   uint64_t salt;
   dwconv1d_data_format format;
-  size_t strides;
+  size_t strides, multiplier;
   const fixed_case *cases;
   size_t count;
 } fixed_group;
 
+#define FIXED_GROUP_M(name, salt, format, strides, multiplier, cases) \
+  {name, salt, format, strides, multiplier, cases, sizeof cases / sizeof cases[0]}
 #define FIXED_GROUP(name, salt, format, strides, cases) \
-  {name, salt, format, strides, cases, sizeof cases / sizeof cases[0]}
+  FIXED_GROUP_M(name, salt, format, strides, 1, cases)
 
 #define CL DWCONV1D_CHANNELS_LAST
 #define CF DWCONV1D_CHANNELS_FIRST
@@ -542,6 +568,9 @@ static const fixed_group fixed_groups[] = {
                 row_end_tails_cf),
     FIXED_GROUP("channels_first last blocks past the row end, stride 2", 0xCF0E200u, CF, 2,
                 row_end_tails_cf_stride2),
+    FIXED_GROUP("channels_first long rows", 0x10A6000u, CF, 1, long_rows_cf),
+    FIXED_GROUP_M("channels_first long rows, depth_multiplier 3", 0x10A6300u, CF, 1, 3,
+                  long_rows_cf_multiplied),
     FIXED_GROUP("gathered tiles, channels_first", 0x6A7000u, CF, 1, gathered_tiles_cf),
     FIXED_GROUP("gathered tiles, channels_last", 0x6A7100u, CL, 1, gathered_tiles_cl),
     FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),
@@ -563,6 +592,7 @@ static void run_fixed_group(const fixed_group *group, uint64_t seed, test_counts
     tc.problem.params.activation = cases[i].activation;
     tc.problem.params.data_format = group->format;
     tc.problem.params.strides = group->strides;
+    tc.problem.params.depth_multiplier = group->multiplier;
     tc.problem.batch = 2;
     tc.problem.channels = cases[i].channels;
     tc.problem.steps = cases[i].steps;

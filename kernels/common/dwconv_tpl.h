@@ -1334,6 +1334,127 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
 }
 #endif
 
+#if VREGS >= 32 && defined(VCONCAT_FROM)
+/* Long kernels along channels_first rows (stride 1, dilation 1, K of
+ * ROWS_LONG_MIN_TAPS .. ROWS_LONG_MAX_TAPS), where rows_long_pays says,
+ * in place of transposing the rows into channel blocks and the results
+ * back. A block of UNROLL_T output vectors takes its taps a vector at a
+ * time: chunk a's VLEN taps read input vectors a .. a + UNROLL_T, loaded
+ * once, and every output vector adds its taps in order (the bits of the
+ * other paths). Even output vectors shift their inputs out of two loaded
+ * vectors, odd ones load them unaligned: the shifts share the FMAs' pipes
+ * and the loads do not (AMD Zen 4, a row's interior blocks, K 31: all
+ * shifted 82, all loaded 68, half and half 106 GFLOP/s). */
+enum { ROWS_LONG_MIN_TAPS = 16, ROWS_LONG_MAX_TAPS = 48 };
+
+static inline bool long_rows(const struct dwconv1d_geometry *g) {
+  return g->stride == 1 && g->dilation == 1 && g->kernel_size >= ROWS_LONG_MIN_TAPS &&
+         g->kernel_size <= ROWS_LONG_MAX_TAPS;
+}
+
+/* Floats a long block reads from its first: whole vectors past its last tap. */
+static inline size_t long_block_reach(size_t k) { return (UNROLL_T + 1 + (k - 1) / VLEN) * VLEN; }
+
+static inline __attribute__((always_inline)) void
+rows_block_long_k(const float *x, const float *w, size_t k, float bias, float *y,
+                  dwconv1d_activation act) {
+  vfloat acc[UNROLL_T];
+  for (size_t r = 0; r < UNROLL_T; r++)
+    acc[r] = vset1(bias);
+  for (size_t a = 0; a * VLEN < k; a++) {
+    const float *xa = x + a * VLEN;
+    const size_t taps = k - a * VLEN < VLEN ? k - a * VLEN : VLEN;
+    vfloat in[UNROLL_T + 1];
+    for (size_t r = 0; r <= UNROLL_T; r++)
+      in[r] = vload(xa + r * VLEN);
+UNROLL_FULL
+    for (size_t j = 0; j < VLEN; j++) {
+      if (j >= taps) /* tested per tap: chunks of a known 16 taps had gcc hoist
+                      * all their loads and spill them (2x slower) */
+        break;
+      const vfloat wj = vset1(w[(a * VLEN + j) * VLEN]);
+UNROLL_FULL
+      for (size_t r = 0; r < UNROLL_T; r++)
+        acc[r] = vfmadd(r % 2 ? vload(xa + r * VLEN + j) : vconcat_from(in[r], in[r + 1], j), wj,
+                        acc[r]);
+    }
+  }
+  store_rows(y, VLEN, acc, VLEN, act);
+}
+
+/* The K with instances of their own (Conformer's 31, QuartzNet's and
+ * Jasper's 33): the whole block unrolled, 9 % faster than the run-time K
+ * (AMD Zen 4, channels_first T2048 C256 K31 352 -> 322 us). */
+#define ROWS_LONG_KS(X) X(31) X(33)
+
+static void rows_block_long(const float *x, const float *w, size_t k, float bias, float *y,
+                            dwconv1d_activation act) {
+  switch (k) {
+#define ROWS_LONG_CASE(K)                                                                    \
+  case K:                                                                                    \
+    rows_block_long_k(x, w, K, bias, y, act);                                                \
+    return;
+    ROWS_LONG_KS(ROWS_LONG_CASE)
+#undef ROWS_LONG_CASE
+  default:
+    rows_block_long_k(x, w, k, bias, y, act);
+  }
+}
+
+/* One output channel's steps [t0, t1) in long blocks: in place where the
+ * block's reach lies in the row, on a padded copy (zeros in the padding,
+ * the same bits) where it does not or fewer steps are wanted. */
+static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float *x,
+                                  const float *w, float bias, size_t t0, size_t t1, float *y,
+                                  dwconv1d_activation act) {
+  const size_t block = UNROLL_T * VLEN, k = g->kernel_size, reach = long_block_reach(k);
+  for (size_t t = t0; t < t1; t += block) {
+    const size_t n = t1 - t < block ? t1 - t : block;
+    if (n == block && t >= g->pad_left && t - g->pad_left <= g->in_steps &&
+        g->in_steps - (t - g->pad_left) >= reach) {
+      rows_block_long(x + (t - g->pad_left), w, k, bias, y + (t - t0), act);
+      continue;
+    }
+    _Alignas(64) float in[(UNROLL_T + 1 + ROWS_LONG_MAX_TAPS / VLEN) * VLEN];
+    float out[UNROLL_T * VLEN];
+    for (size_t i = 0; i < reach; i += VLEN) /* padded index t + i */
+      vstore(in + i, load_padded(g, x, t + i, VLEN));
+    rows_block_long(in, w, k, bias, n == block ? y + (t - t0) : out, act);
+    for (size_t i = 0; n < block && i < n; i += VLEN)
+      store_lanes(y + (t - t0) + i, vload(out + i), n - i < VLEN ? n - i : VLEN);
+  }
+}
+
+/* Whether long rows beat the transposed channel blocks for K taps and a
+ * range of `steps` output steps (AMD Zen 4, avx512, channels_first C256
+ * same, against the channel blocks): K 31 and 33 from two blocks on where
+ * the last block wastes little (T256 1.04-1.05x, T500 1.07x; T200 0.78x);
+ * the run-time K from 1000 steps on (T1000: K17 1.18x, K39 1.06x, K48
+ * 1.01x; T500 K17-K48 0.94-1.05x). Past K 48 the channel blocks hide
+ * their transposes better: K63 0.93x at T1000, 1.02x at T2000; K100 and
+ * K128 0.93-0.97x. */
+static bool rows_long_pays(size_t k, size_t steps) {
+  const size_t block = UNROLL_T * VLEN, computed = (steps + block - 1) / block * block;
+  if (k < ROWS_LONG_MIN_TAPS || k > ROWS_LONG_MAX_TAPS)
+    return false;
+  if (steps >= 1000)
+    return true;
+  switch (k) {
+#define ROWS_LONG_CASE(K) case K:
+    ROWS_LONG_KS(ROWS_LONG_CASE)
+#undef ROWS_LONG_CASE
+    return steps >= 2 * block && computed - steps <= steps / 16;
+  default:
+    return false;
+  }
+}
+#else
+static bool rows_long_pays(size_t k, size_t steps) {
+  (void)k, (void)steps;
+  return false;
+}
+#endif
+
 /* One output channel's steps [t0, t1): whole blocks where every tap of
  * every lane is inside the input (and, for stride 2, the float after the
  * last tap too), the last of them overlapping the one before if need be
@@ -1377,6 +1498,12 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
     const float *x = r->input + (oc / r->depth_multiplier) * g->in_steps;
     const float *w = r->weights + (oc / VLEN) * g->kernel_size * VLEN + oc % VLEN;
     float *y = r->output + (oc - r->c_begin) * r->output_stride;
+#if VREGS >= 32 && defined(VCONCAT_FROM)
+    if (long_rows(g)) {
+      rows_one_channel_long(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
+      continue;
+    }
+#endif
 #ifdef VCONCAT_FROM
     if (shifted) {
       rows_one_channel_shifted(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
@@ -1537,6 +1664,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .vlen = VLEN,
     .direct_max_span = DIRECT_MAX_SPAN,
     .expand_max_taps = SHORT_TAPS,
+    .rows_long_pays = rows_long_pays,
     .conv_tile = conv_tile,
     .conv_rows = conv_rows,
     .gather_block_cf = gather_block_cf,

@@ -84,15 +84,10 @@ static void pthreadpool_parallel_for(void *pool, dwconv1d_task_fn task, void *co
 }
 #endif
 
-static int run_case(dwconv1d_isa isa, int index) {
-  dwconv1d_params p = dwconv1d_params_default(pick(1, 9));
-  p.padding = (dwconv1d_padding)pick(0, 2);
-  p.data_format = (dwconv1d_data_format)pick(0, 1);
-  p.depth_multiplier = pick(1, 3);
-  p.strides = pick(1, 3);
-  p.activation = (dwconv1d_activation)pick(0, DWCONV1D_ACTIVATION_COUNT - 1);
-  const size_t channels = pick(1, 90), batch = pick(1, 3);
-  size_t steps = pick(p.kernel_size, 400), shape[3];
+/* The plain forward against the parallel one on every pool, for one layer. */
+static int check_case(dwconv1d_isa isa, int index, dwconv1d_params p, size_t channels,
+                      size_t batch, size_t steps) {
+  size_t shape[3];
   if (dwconv1d_output_shape(&p, batch, channels, steps, shape) != DWCONV1D_OK) {
     steps++; /* glu needs an even last axis: one more step or channel fixes it */
     if (dwconv1d_output_shape(&p, batch, channels, steps, shape) != DWCONV1D_OK)
@@ -161,6 +156,40 @@ static int run_case(dwconv1d_isa isa, int index) {
   return failures;
 }
 
+static int run_case(dwconv1d_isa isa, int index) {
+  dwconv1d_params p = dwconv1d_params_default(pick(1, 9));
+  p.padding = (dwconv1d_padding)pick(0, 2);
+  p.data_format = (dwconv1d_data_format)pick(0, 1);
+  p.depth_multiplier = pick(1, 3);
+  p.strides = pick(1, 3);
+  p.activation = (dwconv1d_activation)pick(0, DWCONV1D_ACTIVATION_COUNT - 1);
+  const size_t channels = pick(1, 90), batch = pick(1, 3);
+  return check_case(isa, index, p, channels, batch, pick(p.kernel_size, 400));
+}
+
+/* channels_first long kernels, which run along the rows where they are
+ * long enough (see rows_long_pays in the kernels' template): tasks that
+ * split a row's steps start mid-row. */
+static int run_long_rows_cases(dwconv1d_isa isa) {
+  static const struct {
+    size_t k, m, channels, batch, steps;
+    dwconv1d_padding padding;
+  } cases[] = {
+      {31, 1, 7, 1, 256, DWCONV1D_PADDING_SAME},   {33, 2, 5, 2, 500, DWCONV1D_PADDING_CAUSAL},
+      {20, 1, 3, 1, 1500, DWCONV1D_PADDING_SAME},  {48, 1, 2, 1, 2100, DWCONV1D_PADDING_VALID},
+  };
+  int failures = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dwconv1d_params p = dwconv1d_params_default(cases[i].k);
+    p.padding = cases[i].padding;
+    p.data_format = DWCONV1D_CHANNELS_FIRST;
+    p.depth_multiplier = cases[i].m;
+    failures += check_case(isa, 100 + (int)i, p, cases[i].channels, cases[i].batch,
+                           cases[i].steps);
+  }
+  return failures;
+}
+
 int main(void) {
   int failures = 0, passed = 0, skipped = 0;
   for (int i = DWCONV1D_ISA_SCALAR; i <= DWCONV1D_ISA_NEON; i++) {
@@ -176,6 +205,9 @@ int main(void) {
       failures += f;
       passed += !f;
     }
+    const int f = run_long_rows_cases(isa);
+    failures += f;
+    passed += !f;
   }
   dwconv1d_reset_isa();
   if (dwconv1d_layer_forward_parallel(NULL, 1, 1, NULL, NULL, NULL, NULL, 1) !=
