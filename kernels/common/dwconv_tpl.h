@@ -1371,7 +1371,7 @@ UNROLL_FULL
     for (size_t j = 0; j < VLEN; j++) {
       if (j >= taps) /* tested per tap: chunks of a known 16 taps had gcc hoist
                       * all their loads and spill them (2x slower) */
-        break;
+        continue;    /* not break: clang unrolls no loop with two exits */
       const vfloat wj = vset1(w[(a * VLEN + j) * VLEN]);
 UNROLL_FULL
       for (size_t r = 0; r < UNROLL_T; r++)
