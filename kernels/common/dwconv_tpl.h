@@ -1158,6 +1158,14 @@ shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, s
  * block spilled and ran slower). Vector layers of 16 bytes shift at
  * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
  * there, and a load per tap is cheaper than a shift at stride 1. */
+/* From this K on (stride 1, 32 registers), the odd output vectors but the
+ * last, whose inputs pass the block, load their inputs unaligned instead
+ * of shifting them: the shifts share the FMAs' pipes and the loads do not
+ * (AMD Zen 4, channels_first T1000 C128, avx512: K6 24.4 -> 23.5 us, K9
+ * 34.2 -> 30.6, K15 55.0 -> 47.6; T938 C512 K7 129 -> 120; K5 even, K4
+ * 18.4 -> 19.6 and K3 17.2 -> 22.3, where the shifts are few). */
+enum { SHIFTED_LOADS_MIN_TAPS = 6 };
+
 static inline __attribute__((always_inline)) void
 rows_block_shifted(const float *x, size_t left, const float *w, const size_t k, const size_t s,
                    const size_t nv, float bias, float *y, dwconv1d_activation act) {
@@ -1174,7 +1182,10 @@ UNROLL_FULL
     const size_t p = j % s, n = j / s;
 UNROLL_FULL
     for (size_t r = 0; r < nv; r++)
-      acc[r] = vfmadd(vconcat_from(phase[r][p], phase[r + 1][p], n), wj, acc[r]);
+      acc[r] = vfmadd(s == 1 && k >= SHIFTED_LOADS_MIN_TAPS && r % 2 && r + 1 < nv
+                          ? vload(x + r * VLEN + j)
+                          : vconcat_from(phase[r][p], phase[r + 1][p], n),
+                      wj, acc[r]);
   }
 #else
   vfloat cur[2], next[2];
