@@ -480,7 +480,7 @@ static const fixed_case row_end_tails_cf_stride2[] = {
 };
 
 /* channels_first long kernels along the rows (see rows_one_channel_long):
- * K 31 and 33 from 256 output steps on where the last block wastes little,
+ * K 31 and 33 past one block (128 steps) where the last block wastes little,
  * other K up to 48 from 1000 steps on (see rows_long_pays). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
  * last whole block whose reach ends at the row's end (T 1040 K 16 valid:
@@ -489,13 +489,14 @@ static const fixed_case row_end_tails_cf_stride2[] = {
  * cut short, and the longest K; 1000 steps of K 49, 256 of K 32 and 520
  * of K 33 (a last block mostly wasted) go through channel blocks. */
 static const fixed_case long_rows_cf[] = {
-    {31, 1, 20, 256, SAME, LINEAR},   {33, 1, 17, 500, CAUSAL, RELU},
-    {31, 1, 5, 286, VALID, SILU},     {33, 1, 3, 500, SAME, LINEAR},
-    {33, 1, 3, 520, SAME, LINEAR},    {16, 1, 4, 1000, SAME, GELU},
-    {47, 1, 3, 1100, CAUSAL, LINEAR}, {40, 1, 3, 1200, VALID, RELU},
-    {16, 1, 2, 1040, VALID, LINEAR},  {16, 1, 2, 1039, VALID, LINEAR},
-    {16, 1, 3, 1024, SAME, LINEAR},   {48, 1, 2, 1030, SAME, LINEAR},
-    {49, 1, 2, 1000, SAME, LINEAR},   {32, 1, 9, 256, SAME, LINEAR},
+    {31, 1, 20, 256, SAME, LINEAR},   {31, 1, 7, 250, SAME, RELU},
+    {33, 1, 17, 500, CAUSAL, RELU},   {31, 1, 5, 286, VALID, SILU},
+    {33, 1, 3, 500, SAME, LINEAR},    {33, 1, 3, 520, SAME, LINEAR},
+    {16, 1, 4, 1000, SAME, GELU},     {47, 1, 3, 1100, CAUSAL, LINEAR},
+    {40, 1, 3, 1200, VALID, RELU},    {16, 1, 2, 1040, VALID, LINEAR},
+    {16, 1, 2, 1039, VALID, LINEAR},  {16, 1, 3, 1024, SAME, LINEAR},
+    {48, 1, 2, 1030, SAME, LINEAR},   {49, 1, 2, 1000, SAME, LINEAR},
+    {32, 1, 9, 256, SAME, LINEAR},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */

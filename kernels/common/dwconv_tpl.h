@@ -1438,8 +1438,9 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
 
 /* Whether long rows beat the transposed channel blocks for K taps and a
  * range of `steps` output steps (AMD Zen 4, avx512, channels_first C256
- * same, against the channel blocks): K 31 and 33 from two blocks on where
- * the last block wastes little (T256 1.04-1.05x, T500 1.07x; T200 0.78x);
+ * same, against the channel blocks): K 31 and 33 past one block where the
+ * last block wastes at most a sixteenth of the steps (T250 1.03x, T256
+ * 1.04-1.05x, T500 1.07x; T200 0.78x);
  * the run-time K from 1000 steps on (T1000: K17 1.18x, K39 1.06x, K48
  * 1.01x; T500 K17-K48 0.94-1.05x). Past K 48 the channel blocks hide
  * their transposes better: K63 0.93x at T1000, 1.02x at T2000; K100 and
@@ -1454,7 +1455,7 @@ static bool rows_long_pays(size_t k, size_t steps) {
 #define ROWS_LONG_CASE(K) case K:
     ROWS_LONG_KS(ROWS_LONG_CASE)
 #undef ROWS_LONG_CASE
-    return steps >= 2 * block && computed - steps <= steps / 16;
+    return steps > block && computed - steps <= steps / 16;
   default:
     return false;
   }
