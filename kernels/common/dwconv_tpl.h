@@ -1158,12 +1158,14 @@ shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, s
  * block spilled and ran slower). Vector layers of 16 bytes shift at
  * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
  * there, and a load per tap is cheaper than a shift at stride 1. */
-/* From this K on (stride 1, 32 registers), the odd output vectors but the
- * last, whose inputs pass the block, load their inputs unaligned instead
- * of shifting them: the shifts share the FMAs' pipes and the loads do not
- * (AMD Zen 4, channels_first T1000 C128, avx512: K6 24.4 -> 23.5 us, K9
- * 34.2 -> 30.6, K15 55.0 -> 47.6; T938 C512 K7 129 -> 120; K5 even, K4
- * 18.4 -> 19.6 and K3 17.2 -> 22.3, where the shifts are few). */
+/* From this K on (stride 1), the odd output vectors but the last, whose
+ * inputs pass the block, load their inputs unaligned instead of shifting
+ * them: the shifts share the FMAs' pipes and the loads do not (AMD Zen 4,
+ * channels_first T1000 C128, avx512: K6 24.4 -> 23.5 us, K9 34.2 -> 30.6,
+ * K15 55.0 -> 47.6; T938 C512 K7 129 -> 120; K5 even, K4 18.4 -> 19.6 and
+ * K3 17.2 -> 22.3, where the shifts are few; avx2: K6 27.5 -> 26.1, K8
+ * 35.8 -> 32.8, T938 C512 K7 123.6 -> 117.1; K4 and K5 3 % faster, K3 2 %
+ * slower). */
 enum { SHIFTED_LOADS_MIN_TAPS = 6 };
 
 static inline __attribute__((always_inline)) void
@@ -1195,7 +1197,10 @@ UNROLL_FULL
     shifted_input(x, k, s, nv, r + 1, left, next);
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
-      acc[r] = vfmadd(vconcat_from(cur[j % s], next[j % s], j / s), vset1(w[j * VLEN]), acc[r]);
+      acc[r] = vfmadd(s == 1 && k >= SHIFTED_LOADS_MIN_TAPS && r % 2 && r + 1 < nv
+                          ? vload(x + r * VLEN + j)
+                          : vconcat_from(cur[j % s], next[j % s], j / s),
+                      vset1(w[j * VLEN]), acc[r]);
     cur[0] = next[0], cur[1] = next[1];
   }
 #endif
