@@ -1447,7 +1447,7 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * last block wastes at most a sixteenth of the steps (T250 1.03x, T256
  * 1.04-1.05x, T500 1.07x; T200 0.78x);
  * the run-time K from 1000 steps on (T1000: K17 1.18x, K39 1.06x, K48
- * 1.01x; T500 K17-K48 0.94-1.05x). Past K 48 the channel blocks hide
+ * 1.01x; T500 K17-K48 0.90-1.05x). Past K 48 the channel blocks hide
  * their transposes better: K63 0.93x at T1000, 1.02x at T2000; K100 and
  * K128 0.93-0.97x. */
 static bool rows_long_pays(size_t k, size_t steps) {
