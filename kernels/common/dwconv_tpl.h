@@ -1145,6 +1145,16 @@ shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, s
   }
 }
 
+/* From this K on (stride 1), the odd output vectors but the last, whose
+ * inputs pass the block, load their inputs unaligned instead of shifting
+ * them: the shifts share the FMAs' pipes and the loads do not (AMD Zen 4,
+ * channels_first T1000 C128, avx512: K6 24.4 -> 23.5 us, K9 34.2 -> 30.6,
+ * K15 55.0 -> 47.6; T938 C512 K7 129 -> 120; K5 even, K4 18.4 -> 19.6 and
+ * K3 17.2 -> 22.3, where the shifts are few; avx2: K6 27.5 -> 26.1, K8
+ * 35.8 -> 32.8, T938 C512 K7 123.6 -> 117.1; K4 and K5 3 % faster, K3 2 %
+ * slower). */
+enum { SHIFTED_LOADS_MIN_TAPS = 6 };
+
 /* rows_block_interior for stride s (1 or 2), dilation 1 and a constant K
  * (see shifted_blocks): the block's input loaded once, and tap j's inputs taken from
  * two neighbouring vectors by one shuffle, where loading them cost a
@@ -1158,16 +1168,6 @@ shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, s
  * block spilled and ran slower). Vector layers of 16 bytes shift at
  * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
  * there, and a load per tap is cheaper than a shift at stride 1. */
-/* From this K on (stride 1), the odd output vectors but the last, whose
- * inputs pass the block, load their inputs unaligned instead of shifting
- * them: the shifts share the FMAs' pipes and the loads do not (AMD Zen 4,
- * channels_first T1000 C128, avx512: K6 24.4 -> 23.5 us, K9 34.2 -> 30.6,
- * K15 55.0 -> 47.6; T938 C512 K7 129 -> 120; K5 even, K4 18.4 -> 19.6 and
- * K3 17.2 -> 22.3, where the shifts are few; avx2: K6 27.5 -> 26.1, K8
- * 35.8 -> 32.8, T938 C512 K7 123.6 -> 117.1; K4 and K5 3 % faster, K3 2 %
- * slower). */
-enum { SHIFTED_LOADS_MIN_TAPS = 6 };
-
 static inline __attribute__((always_inline)) void
 rows_block_shifted(const float *x, size_t left, const float *w, const size_t k, const size_t s,
                    const size_t nv, float bias, float *y, dwconv1d_activation act) {
@@ -1351,6 +1351,7 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
 #endif
 
 #if VREGS >= 32 && defined(VCONCAT_FROM)
+#define LONG_ROWS 1
 /* Long kernels along channels_first rows (stride 1, dilation 1, K of
  * ROWS_LONG_MIN_TAPS .. ROWS_LONG_MAX_TAPS), where rows_long_pays says,
  * in place of transposing the rows into channel blocks and the results
@@ -1445,11 +1446,10 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * range of `steps` output steps (AMD Zen 4, avx512, channels_first C256
  * same, against the channel blocks): K 31 and 33 past one block where the
  * last block wastes at most a sixteenth of the steps (T250 1.03x, T256
- * 1.04-1.05x, T500 1.07x; T200 0.78x);
- * the run-time K from 1000 steps on (T1000: K17 1.18x, K39 1.06x, K48
- * 1.01x; T500 K17-K48 0.90-1.05x). Past K 48 the channel blocks hide
- * their transposes better: K63 0.93x at T1000, 1.02x at T2000; K100 and
- * K128 0.93-0.97x. */
+ * 1.04-1.05x, T500 1.07x; T200 0.78x); the run-time K from 1000 steps on
+ * (T1000: K17 1.18x, K39 1.06x, K48 1.01x; T500 K17-K48 0.90-1.05x).
+ * Past K 48 the channel blocks hide their transposes better: K63 0.93x at
+ * T1000, 1.02x at T2000; K100 and K128 0.93-0.97x. */
 static bool rows_long_pays(size_t k, size_t steps) {
   const size_t block = UNROLL_T * VLEN, computed = (steps + block - 1) / block * block;
   if (k < ROWS_LONG_MIN_TAPS || k > ROWS_LONG_MAX_TAPS)
@@ -1515,7 +1515,7 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
     const float *x = r->input + (oc / r->depth_multiplier) * g->in_steps;
     const float *w = r->weights + (oc / VLEN) * g->kernel_size * VLEN + oc % VLEN;
     float *y = r->output + (oc - r->c_begin) * r->output_stride;
-#if VREGS >= 32 && defined(VCONCAT_FROM)
+#ifdef LONG_ROWS
     if (long_rows(g)) {
       rows_one_channel_long(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
       continue;
