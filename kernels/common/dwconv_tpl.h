@@ -39,6 +39,15 @@
 #define UNROLL_FULL _Pragma("GCC unroll 32")
 #endif
 
+/* A long block's chunks of VLEN taps (3 at most), for a constant K. */
+#if defined(DWCONV1D_NO_FULL_UNROLL)
+#define UNROLL_CHUNKS
+#elif defined(__clang__)
+#define UNROLL_CHUNKS _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL_CHUNKS _Pragma("GCC unroll 3")
+#endif
+
 #define DWCONV1D_CAT_(a, b) a##b
 #define DWCONV1D_CAT(a, b) DWCONV1D_CAT_(a, b)
 
@@ -1361,7 +1370,10 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
  * other paths). Even output vectors shift their inputs out of two loaded
  * vectors, odd ones load them unaligned: the shifts share the FMAs' pipes
  * and the loads do not (AMD Zen 4, a row's interior blocks, K 31: all
- * shifted 82, all loaded 68, half and half 106 GFLOP/s). */
+ * shifted 82, all loaded 68, half and half 106 GFLOP/s). A range's last
+ * block ends with the range, overlapping the one before (same bits), and
+ * the blocks at a row's ends read the padding's zeros without a copy where
+ * they can (see long_source). */
 enum { ROWS_LONG_MIN_TAPS = 16, ROWS_LONG_MAX_TAPS = 48 };
 
 static inline bool long_rows(const struct dwconv1d_geometry *g) {
@@ -1369,32 +1381,86 @@ static inline bool long_rows(const struct dwconv1d_geometry *g) {
          g->kernel_size <= ROWS_LONG_MAX_TAPS;
 }
 
+/* Where a long block's input comes from: input float i is x[i - lead] for
+ * i < avail, zero elsewhere. The block in place reads neither zero; one
+ * starting lead (1 .. VLEN) floats before the row reads them in its first
+ * vector; one ending past the row's end reads them in the vectors it shifts
+ * (see rows_block_long_k), each loaded with a mask. */
+struct long_source {
+  const float *x;
+  size_t lead, avail;
+};
+
+enum { LONG_IN_ROW = 1 << 16 }; /* an avail no block reaches */
+
+/* Input vector v (v > 0 or no lead). */
+static inline __attribute__((always_inline)) vfloat long_vector(struct long_source s, size_t v) {
+  if (s.avail == LONG_IN_ROW)
+    return vload(s.x + (v * VLEN - s.lead));
+  const size_t i = v * VLEN < s.avail ? v * VLEN : s.avail; /* no pointer past the row */
+  return vload_tail(s.x + i, s.avail - i < VLEN ? s.avail - i : VLEN);
+}
+
+static inline __attribute__((always_inline)) vfloat long_first_vector(struct long_source s) {
+  if (s.lead == 0)
+    return long_vector(s, 0);
+  return s.lead < VLEN ? vload_lane_range(s.x, s.lead, VLEN) : vzero();
+}
+
 /* Floats a long block reads from its first: whole vectors past its last tap. */
 static inline size_t long_block_reach(size_t k) { return (UNROLL_T + 1 + (k - 1) / VLEN) * VLEN; }
 
+/* Floats of the row a block ending past it must have from its first: its
+ * loads reach (UNROLL_T - 2) vectors and K + VLEN - 2 floats on. */
+static inline size_t long_block_loads_reach(size_t k) { return (UNROLL_T - 1) * VLEN + k - 1; }
+
+/* Chunk a of a long block: its VLEN taps (fewer in the last) added to the
+ * block's UNROLL_T output vectors. Half of them shift their inputs out of
+ * two loaded vectors, the others load them unaligned; the vectors past the
+ * row's end are shifted, so that the unaligned loads stay in the row. */
 static inline __attribute__((always_inline)) void
-rows_block_long_k(const float *x, const float *w, size_t k, float bias, float *y,
-                  dwconv1d_activation act) {
+long_chunk(struct long_source s, size_t a, size_t k, const float *w, vfloat acc[UNROLL_T]) {
+  const size_t loaded = s.avail == LONG_IN_ROW ? 1 : 0; /* parity of the loaded vectors */
+  const size_t taps = k - a * VLEN < VLEN ? k - a * VLEN : VLEN;
+  /* without a lead, the chunk's pointer: the run-time K's loop 4 % faster */
+  const float *xa = s.x + (s.lead == 0 ? a * VLEN : 0);
+  vfloat in[UNROLL_T + 1];
+  for (size_t r = 0; r <= UNROLL_T; r++)
+    in[r] = s.lead == 0 && s.avail == LONG_IN_ROW ? vload(xa + r * VLEN)
+            : a + r > 0                           ? long_vector(s, a + r)
+                                                  : long_first_vector(s);
+UNROLL_FULL
+  for (size_t j = 0; j < VLEN; j++) {
+    if (j >= taps) /* tested per tap: chunks of a known 16 taps had gcc hoist
+                    * all their loads and spill them (2x slower) */
+      continue;    /* not break: clang unrolls no loop with two exits */
+    const vfloat wj = vset1(w[(a * VLEN + j) * VLEN]);
+UNROLL_FULL
+    for (size_t r = 0; r < UNROLL_T; r++)
+      acc[r] = vfmadd(r % 2 != loaded  ? vconcat_from(in[r], in[r + 1], j)
+                      : s.lead == 0 ? vload(xa + r * VLEN + j)
+                                    : vload(s.x + ((a + r) * VLEN + j - s.lead)),
+                      wj, acc[r]);
+  }
+}
+
+/* A block of UNROLL_T output vectors from input float 0 on; `fixed`: K is
+ * a constant, whose chunks are unrolled (gcc stopped doing it by itself
+ * for the block with a lead: acc kept on the stack, 15 % slower; unrolling
+ * the run-time K's made it 35 % slower). */
+static inline __attribute__((always_inline)) void
+rows_block_long_k(struct long_source s, const float *w, size_t k, bool fixed, float bias,
+                  float *y, dwconv1d_activation act) {
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < UNROLL_T; r++)
     acc[r] = vset1(bias);
-  for (size_t a = 0; a * VLEN < k; a++) {
-    const float *xa = x + a * VLEN;
-    const size_t taps = k - a * VLEN < VLEN ? k - a * VLEN : VLEN;
-    vfloat in[UNROLL_T + 1];
-    for (size_t r = 0; r <= UNROLL_T; r++)
-      in[r] = vload(xa + r * VLEN);
-UNROLL_FULL
-    for (size_t j = 0; j < VLEN; j++) {
-      if (j >= taps) /* tested per tap: chunks of a known 16 taps had gcc hoist
-                      * all their loads and spill them (2x slower) */
-        continue;    /* not break: clang unrolls no loop with two exits */
-      const vfloat wj = vset1(w[(a * VLEN + j) * VLEN]);
-UNROLL_FULL
-      for (size_t r = 0; r < UNROLL_T; r++)
-        acc[r] = vfmadd(r % 2 ? vload(xa + r * VLEN + j) : vconcat_from(in[r], in[r + 1], j), wj,
-                        acc[r]);
-    }
+  if (fixed) {
+UNROLL_CHUNKS
+    for (size_t a = 0; a * VLEN < k; a++)
+      long_chunk(s, a, k, w, acc);
+  } else {
+    for (size_t a = 0; a * VLEN < k; a++)
+      long_chunk(s, a, k, w, acc);
   }
   store_rows(y, VLEN, acc, VLEN, act);
 }
@@ -1404,41 +1470,105 @@ UNROLL_FULL
  * (AMD Zen 4, channels_first T2048 C256 K31 352 -> 322 us). */
 #define ROWS_LONG_KS(X) X(31) X(33)
 
-static void rows_block_long(const float *x, const float *w, size_t k, float bias, float *y,
-                            dwconv1d_activation act) {
+enum long_mode { LONG_IN_PLACE, LONG_WITH_LEAD, LONG_WITH_TAIL };
+
+static inline __attribute__((always_inline)) void
+rows_block_long_mode(struct long_source s, enum long_mode mode, const float *w, size_t k,
+                     float bias, float *y, dwconv1d_activation act) {
+  /* what the mode does not use made constant */
+  s.lead = mode == LONG_WITH_LEAD ? s.lead : 0;
+  s.avail = mode == LONG_WITH_TAIL ? s.avail : LONG_IN_ROW;
   switch (k) {
 #define ROWS_LONG_CASE(K)                                                                    \
   case K:                                                                                    \
-    rows_block_long_k(x, w, K, bias, y, act);                                                \
+    rows_block_long_k(s, w, K, true, bias, y, act);                                          \
     return;
     ROWS_LONG_KS(ROWS_LONG_CASE)
 #undef ROWS_LONG_CASE
-  default:
-    rows_block_long_k(x, w, k, bias, y, act);
+  default: /* the run-time K reads its row's ends from padded copies: with a
+            * lead or tail, gcc spilled (K20's edge blocks 2x slower) */
+    if (mode == LONG_IN_PLACE)
+      rows_block_long_k(s, w, k, false, bias, y, act);
   }
 }
 
-/* One output channel's steps [t0, t1) in long blocks: in place where the
- * block's reach lies in the row, on a padded copy (zeros in the padding,
- * the same bits) where it does not or fewer steps are wanted. */
+/* Whether K has an instance of its own. */
+static bool long_k_fixed(size_t k) {
+  switch (k) {
+#define ROWS_LONG_CASE(K) case K:
+    ROWS_LONG_KS(ROWS_LONG_CASE)
+#undef ROWS_LONG_CASE
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* A function for each mode, so that the row's interior pays for neither
+ * lead nor tail (inlined into one function, gcc spilled in the interior:
+ * 25 % slower). */
+static __attribute__((noinline)) void
+rows_block_long(struct long_source s, const float *w, size_t k, float bias, float *y,
+                dwconv1d_activation act) {
+  rows_block_long_mode(s, LONG_IN_PLACE, w, k, bias, y, act);
+}
+
+static __attribute__((noinline)) void
+rows_block_long_lead(struct long_source s, const float *w, size_t k, float bias, float *y,
+                     dwconv1d_activation act) {
+  rows_block_long_mode(s, LONG_WITH_LEAD, w, k, bias, y, act);
+}
+
+static __attribute__((noinline)) void
+rows_block_long_tail(struct long_source s, const float *w, size_t k, float bias, float *y,
+                     dwconv1d_activation act) {
+  rows_block_long_mode(s, LONG_WITH_TAIL, w, k, bias, y, act);
+}
+
+/* The long block of output steps [t, t + UNROLL_T * VLEN) into y: in place,
+ * with a lead or with a tail where its input allows (for the K with
+ * instances of their own), else on a padded copy (zeros in the padding, the
+ * same bits). The copies cost channels_first T250 K31 9 % of its time
+ * (AMD Zen 4, avx512: 48.0 -> 43.9 us without them). */
+static inline __attribute__((always_inline)) void
+rows_long_block_at(const struct dwconv1d_geometry *g, const float *x, const float *w, float bias,
+                   size_t t, float *y, dwconv1d_activation act) {
+  const size_t k = g->kernel_size, reach = long_block_reach(k);
+  const size_t lead = t < g->pad_left ? g->pad_left - t : 0;
+  const size_t first = t + lead - g->pad_left; /* the row's first float read */
+  const size_t avail = first < g->in_steps ? g->in_steps - first : 0; /* from x + first */
+  const struct long_source s = {x + (first < g->in_steps ? first : 0), lead, avail};
+  if (lead == 0 && avail >= reach) {
+    rows_block_long(s, w, k, bias, y, act);
+  } else if (long_k_fixed(k) && lead <= VLEN && avail + lead >= reach) {
+    rows_block_long_lead(s, w, k, bias, y, act);
+  } else if (long_k_fixed(k) && lead == 0 && avail >= long_block_loads_reach(k)) {
+    rows_block_long_tail(s, w, k, bias, y, act);
+  } else {
+    _Alignas(64) float in[(UNROLL_T + 1 + ROWS_LONG_MAX_TAPS / VLEN) * VLEN];
+    for (size_t i = 0; i < reach; i += VLEN) /* padded index t + i */
+      vstore(in + i, load_padded(g, x, t + i, VLEN));
+    rows_block_long((struct long_source){in, 0, LONG_IN_ROW}, w, k, bias, y, act);
+  }
+}
+
+/* One output channel's steps [t0, t1) in long blocks, the last of them
+ * overlapping the one before if need be (the same bits); a range shorter
+ * than a block through a stack copy of the output. */
 static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float *x,
                                   const float *w, float bias, size_t t0, size_t t1, float *y,
                                   dwconv1d_activation act) {
-  const size_t block = UNROLL_T * VLEN, k = g->kernel_size, reach = long_block_reach(k);
-  for (size_t t = t0; t < t1; t += block) {
-    const size_t n = t1 - t < block ? t1 - t : block;
-    if (n == block && t >= g->pad_left && t - g->pad_left <= g->in_steps &&
-        g->in_steps - (t - g->pad_left) >= reach) {
-      rows_block_long(x + (t - g->pad_left), w, k, bias, y + (t - t0), act);
-      continue;
-    }
-    _Alignas(64) float in[(UNROLL_T + 1 + ROWS_LONG_MAX_TAPS / VLEN) * VLEN];
+  const size_t block = UNROLL_T * VLEN;
+  if (t1 - t0 < block) {
     float out[UNROLL_T * VLEN];
-    for (size_t i = 0; i < reach; i += VLEN) /* padded index t + i */
-      vstore(in + i, load_padded(g, x, t + i, VLEN));
-    rows_block_long(in, w, k, bias, n == block ? y + (t - t0) : out, act);
-    for (size_t i = 0; n < block && i < n; i += VLEN)
-      store_lanes(y + (t - t0) + i, vload(out + i), n - i < VLEN ? n - i : VLEN);
+    rows_long_block_at(g, x, w, bias, t0, out, act);
+    for (size_t i = 0; i < t1 - t0; i += VLEN)
+      store_lanes(y + i, vload(out + i), t1 - t0 - i < VLEN ? t1 - t0 - i : VLEN);
+    return;
+  }
+  for (size_t t = t0; t < t1; t += block) {
+    const size_t start = t1 - t < block ? t1 - block : t;
+    rows_long_block_at(g, x, w, bias, start, y + (start - t0), act);
   }
 }
 
@@ -1456,14 +1586,7 @@ static bool rows_long_pays(size_t k, size_t steps) {
     return false;
   if (steps >= 1000)
     return true;
-  switch (k) {
-#define ROWS_LONG_CASE(K) case K:
-    ROWS_LONG_KS(ROWS_LONG_CASE)
-#undef ROWS_LONG_CASE
-    return steps > block && computed - steps <= steps / 16;
-  default:
-    return false;
-  }
+  return long_k_fixed(k) && steps > block && computed - steps <= steps / 16;
 }
 #else
 static bool rows_long_pays(size_t k, size_t steps) {
