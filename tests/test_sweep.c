@@ -464,6 +464,23 @@ static const fixed_case rows_blocks_cf_stride2[] = {
     {3, 1, 2, 194, SAME, LINEAR},  {7, 1, 2, 400, SAME, LINEAR},  {6, 1, 2, 402, SAME, LINEAR},
 };
 
+/* channels_first rows whose first block starts at most a vector before
+ * the row and runs in place, the padding read as zero lanes, where the
+ * row holds the rest of its floats (rows_block_shifted_lead_any): each
+ * pair is one float short of that (a padded copy) and just enough, for
+ * AVX-512, AVX2 and (stride 2) SSE4.1's blocks. */
+static const fixed_case first_blocks_cf[] = {
+    {5, 1, 3, 129, SAME, LINEAR},   {5, 1, 3, 130, SAME, RELU},   {5, 1, 3, 65, SAME, LINEAR},
+    {5, 1, 3, 66, SAME, LINEAR},    {9, 1, 2, 128, CAUSAL, LINEAR}, {15, 1, 2, 128, CAUSAL, SILU},
+    {9, 1, 2, 63, CAUSAL, LINEAR},  {9, 1, 2, 64, CAUSAL, LINEAR},
+};
+
+static const fixed_case first_blocks_cf_stride2[] = {
+    {7, 1, 3, 258, SAME, LINEAR}, {7, 1, 3, 259, SAME, RELU},   {7, 1, 3, 130, SAME, LINEAR},
+    {7, 1, 3, 131, SAME, LINEAR}, {7, 1, 3, 34, SAME, LINEAR},   {7, 1, 3, 35, SAME, LINEAR},
+    {4, 1, 2, 256, CAUSAL, LINEAR},
+};
+
 /* channels_first rows whose last whole block lies in the row but for some
  * of its last taps' floats, the padding on the right (see
  * rows_block_shifted_tail_any): that block runs in place, zeros past the
@@ -569,6 +586,9 @@ static const fixed_group fixed_groups[] = {
                 row_end_tails_cf),
     FIXED_GROUP("channels_first last blocks past the row end, stride 2", 0xCF0E200u, CF, 2,
                 row_end_tails_cf_stride2),
+    FIXED_GROUP("channels_first first blocks in place", 0xCF0F000u, CF, 1, first_blocks_cf),
+    FIXED_GROUP("channels_first first blocks in place, stride 2", 0xCF0F200u, CF, 2,
+                first_blocks_cf_stride2),
     FIXED_GROUP("channels_first long rows", 0x10A6000u, CF, 1, long_rows_cf),
     FIXED_GROUP_M("channels_first long rows, depth_multiplier 3", 0x10A6300u, CF, 1, 3,
                   long_rows_cf_multiplied),

@@ -1136,19 +1136,27 @@ shifted_tail(const float *after, const size_t extra, const size_t s, vfloat phas
   phase[1] = s == 1 ? tail : vodd(tail, tail2);
 }
 
+/* The first input vector of a block whose first `lead` (<= VLEN) floats
+ * are the padding's zeros and whose others start at x. */
+static inline vfloat lead_vector(const float *x, size_t lead) {
+  return lead == 0 ? vload(x) : lead < VLEN ? vload_lane_range(x, lead, VLEN) : vzero();
+}
+
 /* Phase p (< s) of the block's input vector r, r = nv being the floats
  * after the block: the last taps' k - 1 only (stride 2: the last of them
  * one past the last tap), in one vector or with stride 2 two, of which the
- * row holds `left` (zeros past it). */
+ * row holds `left` (zeros past it). The block's input float i is
+ * x[i - lead]: the first `lead` (<= VLEN) are zeros before the row. */
 static inline __attribute__((always_inline)) void
 shifted_input(const float *x, const size_t k, const size_t s, const size_t nv, size_t r,
-              size_t left, vfloat phase[2]) {
+              size_t left, size_t lead, vfloat phase[2]) {
   if (r == nv) {
-    shifted_tail(x + s * nv * VLEN, k - 1 < left ? k - 1 : left, s, phase);
+    shifted_tail(x + (s * nv * VLEN - lead), k - 1 < left ? k - 1 : left, s, phase);
   } else if (s == 1) {
-    phase[0] = phase[1] = vload(x + r * VLEN);
+    phase[0] = phase[1] = r > 0 ? vload(x + (r * VLEN - lead)) : lead_vector(x, lead);
   } else {
-    const vfloat a = vload(x + 2 * r * VLEN), b = vload(x + (2 * r + 1) * VLEN);
+    const vfloat a = r > 0 ? vload(x + (2 * r * VLEN - lead)) : lead_vector(x, lead);
+    const vfloat b = vload(x + ((2 * r + 1) * VLEN - lead));
     phase[0] = veven(a, b);
     phase[1] = vodd(a, b);
   }
@@ -1178,15 +1186,16 @@ enum { SHIFTED_LOADS_MIN_TAPS = 6 };
  * stride 2 only (VCONCAT_MIN_STRIDE): one load in four splits a line
  * there, and a load per tap is cheaper than a shift at stride 1. */
 static inline __attribute__((always_inline)) void
-rows_block_shifted(const float *x, size_t left, const float *w, const size_t k, const size_t s,
-                   const size_t nv, float bias, float *y, dwconv1d_activation act) {
+rows_block_shifted(const float *x, size_t left, size_t lead, const float *w, const size_t k,
+                   const size_t s, const size_t nv, float bias, float *y,
+                   dwconv1d_activation act) {
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < nv; r++)
     acc[r] = vset1(bias);
 #if VREGS >= 32
   vfloat phase[UNROLL_T + 1][2];
   for (size_t r = 0; r <= nv; r++)
-    shifted_input(x, k, s, nv, r, left, phase[r]);
+    shifted_input(x, k, s, nv, r, left, lead, phase[r]);
 UNROLL_FULL
   for (size_t j = 0; j < k; j++) {
     const vfloat wj = vset1(w[j * VLEN]);
@@ -1194,20 +1203,20 @@ UNROLL_FULL
 UNROLL_FULL
     for (size_t r = 0; r < nv; r++)
       acc[r] = vfmadd(s == 1 && k >= SHIFTED_LOADS_MIN_TAPS && r % 2 && r + 1 < nv
-                          ? vload(x + r * VLEN + j)
+                          ? vload(x + (r * VLEN + j - lead))
                           : vconcat_from(phase[r][p], phase[r + 1][p], n),
                       wj, acc[r]);
   }
 #else
   vfloat cur[2], next[2];
-  shifted_input(x, k, s, nv, 0, left, cur);
+  shifted_input(x, k, s, nv, 0, left, lead, cur);
 UNROLL_FULL
   for (size_t r = 0; r < nv; r++) {
-    shifted_input(x, k, s, nv, r + 1, left, next);
+    shifted_input(x, k, s, nv, r + 1, left, lead, next);
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
       acc[r] = vfmadd(s == 1 && k >= SHIFTED_LOADS_MIN_TAPS && r % 2 && r + 1 < nv
-                          ? vload(x + r * VLEN + j)
+                          ? vload(x + (r * VLEN + j - lead))
                           : vconcat_from(cur[j % s], next[j % s], j / s),
                       vset1(w[j * VLEN]), acc[r]);
     cur[0] = next[0], cur[1] = next[1];
@@ -1220,8 +1229,8 @@ UNROLL_FULL
  * code for the K a stride's shifts cannot take. */
 #define ROWS_SHIFTED_BLOCKS(K, S, NV)                                                        \
   for (size_t b = 0; b < blocks; b++)                                                        \
-    rows_block_shifted(x + b * (S) * (NV) * VLEN, left, w, K, S, NV, bias, y + b * (NV) * VLEN, \
-                       act);
+    rows_block_shifted(x + b * (S) * (NV) * VLEN, left, lead, w, K, S, NV, bias,                \
+                       y + b * (NV) * VLEN, act);
 #define ROWS_SHIFTED_CASE(K, NV)                                                             \
   case K:                                                                                    \
     if (s == 1 && (K) <= VLEN)                                                               \
@@ -1258,7 +1267,22 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
                                     dwconv1d_activation act) {
-  const size_t left = k; /* a constant: the tails lie inside */
+  const size_t left = k, lead = 0; /* constants: the tails lie inside, no lead */
+  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
+  return false;
+}
+
+/* One block whose first `lead` (1 .. VLEN) input floats are the padding
+ * before the row (x its first float) and whose others, the tails' too, lie
+ * in the row: a row's first block in place, the padding read as zero lanes,
+ * in place of the padded copy it ran on (AMD Zen 4, channels_first, same:
+ * AVX-512 C512 T938 K7 96.0 -> 88.1 us, C67 T1000 K5 10.8 -> 10.1, C256
+ * T4096 K7 stride 2 123.1 -> 117.7; AVX2 T938 K7 117.9 -> 111.1). Out of
+ * line, as rows_block_shifted_tail_any. */
+static __attribute__((noinline)) bool
+rows_block_shifted_lead_any(const float *x, size_t lead, const float *w, size_t k, size_t s,
+                            float bias, float *y, dwconv1d_activation act) {
+  const size_t blocks = 1, left = k;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
 }
@@ -1274,7 +1298,7 @@ static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, si
 static __attribute__((noinline)) bool
 rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t k, size_t s,
                             float bias, float *y, dwconv1d_activation act) {
-  const size_t blocks = 1;
+  const size_t blocks = 1, lead = 0;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
 }
@@ -1285,7 +1309,7 @@ rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t 
 static __attribute__((noinline)) bool
 rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s, float bias,
                             float *y, dwconv1d_activation act) {
-  const size_t blocks = 1, left = k;
+  const size_t blocks = 1, left = k, lead = 0;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T / 2) }
   return false;
 }
@@ -1327,8 +1351,9 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
 /* One output channel's steps [t0, t1) in blocks of rows_blocks_shifted_any
  * (see shifted_blocks): the run of blocks whose floats all lie in the row in
  * one call, a last whole block whose last taps pass the row's end in place
- * (rows_block_shifted_tail_any), blocks that start before the row or are
- * cut short on padded copies. */
+ * (rows_block_shifted_tail_any), so is a first one that starts at most a
+ * vector before the row (rows_block_shifted_lead_any); other blocks that
+ * start before the row, and blocks cut short, on padded copies. */
 static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const float *x,
                                      const float *w, float bias, size_t t0, size_t t1, float *y,
                                      dwconv1d_activation act) {
@@ -1349,6 +1374,11 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
     } else if (whole > 0) {
       rows_block_shifted_tail_any(x + (first - g->pad_left), in_row - floats, w, k, g->stride,
                                   bias, y + (t - t0), act);
+      t += block;
+    } else if (first < g->pad_left && g->pad_left - first <= VLEN && t1 - t >= block &&
+               g->in_steps + (g->pad_left - first) >= floats + k - 1) {
+      rows_block_shifted_lead_any(x, g->pad_left - first, w, k, g->stride, bias, y + (t - t0),
+                                  act);
       t += block;
     } else {
       const size_t n = t1 - t < block ? t1 - t : block;
