@@ -1432,9 +1432,7 @@ static inline __attribute__((always_inline)) vfloat long_vector(struct long_sour
 }
 
 static inline __attribute__((always_inline)) vfloat long_first_vector(struct long_source s) {
-  if (s.lead == 0)
-    return long_vector(s, 0);
-  return s.lead < VLEN ? vload_lane_range(s.x, s.lead, VLEN) : vzero();
+  return s.lead == 0 ? long_vector(s, 0) : lead_vector(s.x, s.lead);
 }
 
 /* Floats a long block reads from its first: whole vectors past its last tap. */
