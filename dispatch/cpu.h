@@ -14,4 +14,9 @@ unsigned dwconv1d_cpu_detect(void);
  * keep up with the stores. Reads CPUID only. */
 bool dwconv1d_cpu_prefetches_outputs(void);
 
+/* The ways of the level-1 data cache, from the CPU's own description of its
+ * caches (CPUID on x86-64), or 0 where it gives none. Read by phases_pay in
+ * the kernels. */
+unsigned dwconv1d_cpu_l1d_ways(void);
+
 #endif

@@ -26,7 +26,7 @@ static const dwconv1d_isa auto_order[] = {DWCONV1D_ISA_AVX512, DWCONV1D_ISA_AVX2
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 static unsigned cpu_mask;
-static bool prefetch_outputs;
+static struct dwconv1d_cpu_traits traits;
 static int env_choice = CHOICE_AUTO;
 static char env_value[48];
 static atomic_int forced_isa = NOT_FORCED;
@@ -68,7 +68,8 @@ static int parse_isa_name(const char *value) {
 
 static void probe(void) {
   cpu_mask = dwconv1d_cpu_detect();
-  prefetch_outputs = dwconv1d_cpu_prefetches_outputs();
+  traits = (struct dwconv1d_cpu_traits){.prefetch_outputs = dwconv1d_cpu_prefetches_outputs(),
+                                         .l1d_ways = dwconv1d_cpu_l1d_ways()};
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)
     return;
@@ -85,9 +86,9 @@ bool dwconv1d_isa_supported(dwconv1d_isa isa) {
   return (cpu_mask >> isa) & 1u;
 }
 
-bool dwconv1d_prefetch_outputs(void) {
+struct dwconv1d_cpu_traits dwconv1d_probed_traits(void) {
   ensure_probed();
-  return prefetch_outputs;
+  return traits;
 }
 
 const char *dwconv1d_isa_name(dwconv1d_isa isa) {

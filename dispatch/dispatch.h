@@ -8,8 +8,7 @@
 /* The kernels of `isa`, or NULL when this build does not contain them. */
 const struct dwconv1d_kernels *dwconv1d_kernels_of(dwconv1d_isa isa);
 
-/* Whether layers on this CPU prefetch output lines (see
- * dwconv1d_cpu_prefetches_outputs); probed once. */
-bool dwconv1d_prefetch_outputs(void);
+/* This CPU's traits for the kernels (see cpu.h); probed once. */
+struct dwconv1d_cpu_traits dwconv1d_probed_traits(void);
 
 #endif

@@ -20,6 +20,14 @@ struct dwconv1d_geometry {
   size_t in_steps;    /* T: input steps 0..T-1 exist, all others are zero */
 };
 
+/* What the kernels' choices depend on in the CPU beyond its ISA, probed
+ * once with the ISAs (see dispatch/cpu.h). */
+struct dwconv1d_cpu_traits {
+  bool prefetch_outputs; /* prefetching the output lines pays (see output_prefetch_for) */
+  unsigned l1d_ways;     /* the L1 data cache's ways, 0 if the CPU does not say
+                          * (see phases_pay) */
+};
+
 /* One tile of work: output steps [t_begin, t_end) of a range of output
  * channels, read from a channels-last source holding input steps from
  * `row_base` on, one row per step (only rows inside [0, T) are read).
@@ -45,8 +53,7 @@ struct dwconv1d_tile {
   const float *weights;     /* packed weights of the range (see dwconv1d_pack_weights) */
   const float *bias;        /* bias of the range, padded to a whole vector */
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
-  bool prefetch_outputs;    /* whether this CPU gains from prefetching the
-                             * output lines (see output_prefetch_for) */
+  struct dwconv1d_cpu_traits cpu; /* this CPU's, probed once */
   bool prefetch_inputs;     /* the call reads more input than the caches
                              * hold: ISAs that gain fetch rows ahead (see
                              * PREFETCH_INPUT_ROWS in the template) */

@@ -131,7 +131,7 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
                             .kernels = kernels,
                             .weights = weights,
                             .bias = bias_copy,
-                            .prefetch_outputs = dwconv1d_prefetch_outputs(),
+                            .cpu = dwconv1d_probed_traits(),
                             .spare = NULL};
   *out = layer;
   return DWCONV1D_OK;
@@ -246,7 +246,7 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
                                       layer->kernels->vlen,
       .bias = layer->bias + c0,
       .activation = plan->fused,
-      .prefetch_outputs = layer->prefetch_outputs,
+      .cpu = layer->cpu,
       .depth_multiplier = 1,
   };
 }

@@ -20,7 +20,7 @@ struct dwconv1d_layer {
   const struct dwconv1d_kernels *kernels;
   float *weights; /* packed for kernels->vlen (see dwconv1d_pack_weights) */
   float *bias;    /* out_channels rounded up to DWCONV1D_MAX_VLEN, zeros if !use_bias */
-  bool prefetch_outputs; /* this CPU's, for every tile (see kernel.h) */
+  struct dwconv1d_cpu_traits cpu; /* this CPU's, for every tile (see kernel.h) */
   /* The last forward workspace, free for the next call to take; NULL while
    * a call uses it (concurrent calls then allocate their own). */
   _Atomic(struct dwconv1d_spare_workspace *) spare;

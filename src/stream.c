@@ -283,7 +283,7 @@ static void convolve(const struct chunk *ch, const float *src, size_t src_stride
       .weights = layer->weights + c0 / vlen * k * vlen,
       .bias = layer->bias + c0,
       .activation = ch->shape->fused,
-      .prefetch_outputs = layer->prefetch_outputs,
+      .cpu = layer->cpu,
   };
   layer->kernels->conv_tile(&g, &tile);
 }
@@ -394,7 +394,7 @@ static void run_sparse_output(const struct chunk *ch, size_t i, float *dst) {
         .weights = layer->weights + c0 / vlen * k * vlen,
         .bias = layer->bias + c0,
         .activation = sh->fused,
-        .prefetch_outputs = layer->prefetch_outputs,
+        .cpu = layer->cpu,
     };
     layer->kernels->conv_tile(&g, &tile);
     if (sh->channels_first)
@@ -535,7 +535,7 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
         .weights = layer->weights + c0 / vlen * k * vlen,
         .bias = layer->bias + c0,
         .activation = sh->fused,
-        .prefetch_outputs = layer->prefetch_outputs,
+        .cpu = layer->cpu,
     };
     layer->kernels->conv_tile(&g, &tile);
     for (size_t i = 0; i < count; i++) {

@@ -948,13 +948,13 @@ enum { PREFETCH_L2_MIN_BYTES = 1 << 20, PREFETCH_L1_MIN_BYTES = 32 << 10 };
  * arithmetic binds, only pay for the prefetches (FastConformer's 256 KiB
  * 7 % slower, C67 with SiLU 5 %). Measured on Intel; on AMD Zen 4 every
  * rule ran slower (vocos 10 %, AVX2 13 %), so there the CPU's own
- * prefetchers do it (tile->prefetch_outputs). */
+ * prefetchers do it (tile->cpu.prefetch_outputs). */
 static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile) {
   const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
   const bool split = VLEN * sizeof(float) == CACHE_LINE_BYTES &&
                      (tile->output_stride % VLEN != 0 ||
                       (uintptr_t)tile->output % CACHE_LINE_BYTES != 0);
-  if (!tile->prefetch_outputs || (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
+  if (!tile->cpu.prefetch_outputs || (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
                                   tile->activation != DWCONV1D_ACTIVATION_RELU))
     return PREFETCH_NONE;
   if (split && bytes >= PREFETCH_L1_MIN_BYTES)
@@ -962,24 +962,27 @@ static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile
   return bytes >= PREFETCH_L2_MIN_BYTES ? PREFETCH_L2 : PREFETCH_NONE;
 }
 
-enum { PAGE_BYTES = 4096, L1D_MIN_BYTES = 32 << 10 };
+enum { PAGE_BYTES = 4096, L1D_MIN_BYTES = 32 << 10, FEW_L1D_WAYS = 8 };
 
 /* Whether a dilated rows-of-channels tile gains from phases (see
  * conv_rows_block), whose blocks read rows d apart. Where d rows span a
- * whole number of 4 KiB, all of a block's rows fall in one L1 set (of 8
- * ways on the CPUs measured), and plain blocks (pairs of them where d is
+ * whole number of 4 KiB, all of a block's UNROLL_T + K - 1 rows fall in one
+ * L1 set. With 8 ways (AMD Zen 4) plain blocks (pairs of them where d is
  * whole blocks: see paired_block), whose taps read rows d apart K times
- * over from L1, run faster while the rows of their group fit
- * the smallest L1d of current x86 cores. AMD Zen 4, avx512: T4096 C128 K3
- * d8 110 -> 79 us, T2048 C256 K5 d4 122 -> 102 us, T1000 C64 K7 d16 16.4
- * -> 14.7 us; phases kept where the rows do not fit (C512 K3 d8, 48 KiB:
- * 219 against 344 us; C256 K9 d4, 40 KiB: 38 against 44 us) or the stride
- * is no multiple (C96 K3 d8, 3 KiB: 59 against 84 us); AVX2 T4096 C128
- * K3 d8 160 -> 100 us. Vectors of 16 bytes keep their phases: unphased,
- * each loads a quarter line per tap, and SSE4.1 ran that shape 12 % slower
- * (187 -> 211 us). Same bits either way. */
+ * over from L1, run faster while the rows of their group fit the
+ * smallest L1d of current x86 cores: avx512 T4096 C128 K3 d8 110 -> 79 us,
+ * T2048 C256 K5 d4 122 -> 102 us, T1000 C64 K7 d16 16.4 -> 14.7 us, avx2
+ * T4096 C128 K3 d8 160 -> 100 us; phases kept where the rows do not fit
+ * (C512 K3 d8, 48 KiB: 219 against 344 us; C256 K9 d4, 40 KiB: 38 against
+ * 44 us) or the stride is no multiple (C96 K3 d8, 3 KiB: 59 against 84 us).
+ * With 12 ways (the Intel Xeon of the reports, 48 KiB) phases ran faster on
+ * every one of those shapes: avx512 T4096 C128 K3 d8 168 -> 144 us, T2048
+ * C256 K5 d4 157 -> 145 us, T1000 C128 K8 d8 24.5 -> 23.1 us; avx2 169 ->
+ * 153, 174 -> 156, C64 K7 d16 23.9 -> 18.6 us. Vectors of 16 bytes keep
+ * their phases: unphased, each loads a quarter line per tap, and SSE4.1 ran
+ * that shape 12 % slower (187 -> 211 us). Same bits either way. */
 static bool phases_pay(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
-  if (VLEN * sizeof(float) < 32)
+  if (VLEN * sizeof(float) < 32 || tile->cpu.l1d_ways > FEW_L1D_WAYS)
     return true;
   /* d rows' bytes modulo a page, from operands reduced first so that no
    * product wraps; the span (so group_rows) is bounded by validation */

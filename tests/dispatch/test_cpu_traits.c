@@ -1,0 +1,68 @@
+/* The CPU traits the kernels' choices read (dispatch/cpu.h), against what
+ * the operating system says of the same CPU: on x86-64, the L1 data
+ * cache's ways from CPUID must be those Linux lists in sysfs; elsewhere the
+ * probe reports none. Built from the probe's own source, not the library,
+ * whose internals are not exported. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#define COMPARE_WITH_SYSFS 1
+enum { SKIP = 77 };
+
+static int read_line(const char *dir, const char *name, char *buf, size_t size) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "r");
+  if (f == NULL)
+    return -1;
+  const int ok = fgets(buf, (int)size, f) != NULL;
+  fclose(f);
+  if (!ok)
+    return -1;
+  buf[strcspn(buf, "\n")] = '\0';
+  return 0;
+}
+
+/* The L1 data cache's ways as cpu0's sysfs lists them, or 0 if it does not. */
+static unsigned sysfs_l1d_ways(void) {
+  for (int i = 0; i < 16; i++) {
+    char dir[128], level[16], type[32], ways[16];
+    snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
+    if (read_line(dir, "level", level, sizeof level) != 0)
+      return 0;
+    if (read_line(dir, "type", type, sizeof type) != 0 ||
+        read_line(dir, "ways_of_associativity", ways, sizeof ways) != 0)
+      continue;
+    unsigned w = 0;
+    if (strcmp(level, "1") == 0 && strcmp(type, "Data") == 0 && sscanf(ways, "%u", &w) == 1)
+      return w;
+  }
+  return 0;
+}
+#endif
+
+int main(void) {
+  const unsigned ways = dwconv1d_cpu_l1d_ways();
+#ifdef COMPARE_WITH_SYSFS
+  const unsigned listed = sysfs_l1d_ways();
+  if (listed == 0) {
+    printf("SKIP: sysfs lists no L1 data cache ways (probe says %u)\n", ways);
+    return SKIP;
+  }
+  if (ways != listed) {
+    printf("FAIL: CPUID gives %u ways for the L1 data cache, sysfs %u\n", ways, listed);
+    return 1;
+  }
+  printf("ok: L1 data cache of %u ways, as sysfs lists\n", ways);
+#else
+  if (ways != 0) {
+    printf("FAIL: the probe reports %u L1d ways where it reads none\n", ways);
+    return 1;
+  }
+  printf("ok: no L1d ways reported on this architecture\n");
+#endif
+  return 0;
+}
