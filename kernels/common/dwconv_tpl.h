@@ -328,9 +328,9 @@ struct block_run {
   const struct block_rows *border; /* if set, one block whose rows these are */
   size_t m;       /* > 1 where the blocks expand their rows (see dwconv1d_tile):
                    * x is then the rows' input channel 0, and block b reads
-                   * from x + b * x_step + (channel + b * c_step) / m */
+                   * from x + b * x_step + (channel + b * VLEN) / m: expanding
+                   * blocks go along channels, a vector apart */
   size_t channel; /* the first block's output channel, counted as in dwconv1d_tile */
-  size_t c_step;  /* output channels from one block to the next */
   enum output_prefetch prefetch; /* blocks side by side along channels:
                                   * where to fetch the lines that the next
                                   * UNROLL_T steps will write */
@@ -409,17 +409,17 @@ static inline void prefetch_next_input(const float *x, size_t row_stride, size_t
     __builtin_prefetch(x + r * row_stride, 0, 3);
 }
 
-static inline size_t gcd_size(size_t a, size_t b) {
-  while (b != 0) {
-    const size_t r = a % b;
-    a = b, b = r;
-  }
-  return a;
+/* gcd(m, VLEN) for m >= 1, VLEN a power of two: m's lowest set bit, VLEN
+ * at most; the passes of an expanding run follow from it by shifts, where
+ * Euclid's divisions cost a small call's runs more than their blocks. */
+static inline unsigned vlen_gcd_log2(size_t m) {
+  const unsigned low = (unsigned)__builtin_ctzll(m), vlen = (unsigned)__builtin_ctz(VLEN);
+  return low < vlen ? low : vlen;
 }
 
 /* The interior blocks of a run, plain or (with `expand`) expanding.
  * Expanding blocks `period` apart read the same lanes of their input
- * vectors (m divides period * c_step): one pass over each such set, so
+ * vectors (m divides period * VLEN): one pass over each such set, so
  * that an expansion is built once per pass, not per block (SSE4.1 B1
  * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a pass,
  * q is the block's input channel. */
@@ -427,12 +427,12 @@ static inline __attribute__((always_inline)) void
 conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
                const bool expand) {
   const size_t m = expand ? run->m : 1;
-  const size_t period = expand ? m / gcd_size(m, run->c_step) : 1;
+  const unsigned g = expand ? vlen_gcd_log2(m) : 0;
+  const size_t period = m >> g, dq = expand ? (size_t)VLEN >> g : 0; /* dq = period VLEN / m */
   for (size_t p = 0; p < period && p < run->blocks; p++) {
-    const size_t channel = run->channel + p * run->c_step;
+    const size_t channel = run->channel + p * VLEN;
     const struct expansion ex = expand ? expansion_of(channel % m, m, lanes)
                                        : (struct expansion){.need = 0};
-    const size_t dq = expand ? period * run->c_step / m : 0;
     size_t q = expand ? channel / m : 0;
     for (size_t b = p; b < run->blocks; b += period, q += dq) {
       const struct block_rows src = {
@@ -841,7 +841,6 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .prefetch_input = PREFETCH_INPUT_ROWS && tile->prefetch_inputs && !expand,
       .m = tile->depth_multiplier,
       .channel = tile->channel_skip,
-      .c_step = VLEN,
   };
   if (run.blocks > 0)
     conv_interior_run(inner, &run);
