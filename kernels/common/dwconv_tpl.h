@@ -954,7 +954,7 @@ static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile
                      (tile->output_stride % VLEN != 0 ||
                       (uintptr_t)tile->output % CACHE_LINE_BYTES != 0);
   if (!tile->cpu.prefetch_outputs || (tile->activation != DWCONV1D_ACTIVATION_LINEAR &&
-                                  tile->activation != DWCONV1D_ACTIVATION_RELU))
+                                      tile->activation != DWCONV1D_ACTIVATION_RELU))
     return PREFETCH_NONE;
   if (split && bytes >= PREFETCH_L1_MIN_BYTES)
     return PREFETCH_L1;
