@@ -53,11 +53,15 @@ bool dwconv1d_cpu_prefetches_outputs(void) { return !is_amd(); }
 
 /* Intel's leaf 4 and AMD's leaf 0x8000001D list the caches one subleaf each,
  * in the same layout: EAX bits 0-4 the type (0 ends the list, 1 data), bits
- * 5-7 the level; EBX bits 22-31 the ways less one. A CPU (or hypervisor)
- * that hides the leaf gets 0: the kernels' rules for 8 ways. */
+ * 5-7 the level; EBX bits 22-31 the ways less one. AMD's exists where
+ * CPUID 0x80000001 sets TOPOEXT (ECX bit 22). A CPU (or hypervisor) that
+ * hides the leaf gets 0: the kernels' rules for 8 ways. */
 unsigned dwconv1d_cpu_l1d_ways(void) {
-  const unsigned leaf = is_amd() ? 0x8000001Du : 4u;
+  const bool amd = is_amd();
+  const unsigned leaf = amd ? 0x8000001Du : 4u;
   unsigned eax, ebx, ecx, edx;
+  if (amd && !(__get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx >> 22 & 1u)))
+    return 0;
   for (unsigned i = 0; i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx); i++) {
     const unsigned type = eax & 0x1Fu, level = eax >> 5 & 0x7u;
     if (type == 0)
