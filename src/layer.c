@@ -22,6 +22,16 @@ enum { TIME_TILE = 64, CHANNEL_TILE = 128, ALIGNMENT = 64 };
  * tile (T2000 C512 K87 d2 in tiles of 512: 1790 -> 1923 us). */
 enum { GATHER_TIME_TILE = 256 };
 
+/* channels_first results leave a channel block's gathered tile this many
+ * steps at a time: the out tile (3 KiB for 16 lanes) stays in L1 between the
+ * kernels' stores and the transposes' loads. A whole number of the widest
+ * kernels' 12-step blocks and of 16-step transposes. Intel Xeon (Sapphire
+ * Rapids class), avx512, same, the whole tile at once -> 48 steps: T500
+ * C256 K33 84.7 -> 71.7 us (the transposes out 29 -> 16 % of the time),
+ * T2000 C512 K63 1142 -> 1015, T500 C512 K87 d2 346 -> 305; 32, 96, 144
+ * and 192 steps each slower than 48. */
+enum { CF_CHUNK_STEPS = 48 };
+
 /* Short windows re-gather few rows per tile: shorter tiles, whose
  * expanded rows stay in L1 while the kernels read them. Expansions
  * (M > 1) write one output row per input lane they read: shorter still. */
@@ -168,7 +178,7 @@ void dwconv1d_layer_describe(const dwconv1d_layer *layer, dwconv1d_params *p, si
 /* A task's workspace pieces, each NULL when the layout does not need it. */
 struct workspace {
   float *gathered; /* rows x CHANNEL_TILE, channels-last, expanded by M */
-  float *out_tile; /* gather_steps x vlen, one channel block's channels_first results */
+  float *out_tile; /* CF_CHUNK_STEPS x vlen, a chunk of one block's channels_first results */
   float *linear;   /* the task's whole range before glu */
   float *row_work; /* one last-axis row for sparsemax */
 };
@@ -337,10 +347,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
     plan->layer->kernels->conv_tile(&padded, &tile);
     return;
   }
-  /* channels_first: block by block, each block's results transposed out
-   * while they are still in L1 (AMD Zen 4, avx512, same: T250 C256 K31
-   * 49.4 -> 48.7 us, T2048 C256 K33 490 -> 482; the out tile shrinks from
-   * a tile's channels to one block's) */
+  /* channels_first: block by block, CF_CHUNK_STEPS at a time, each chunk's
+   * results transposed out while they are still in L1 */
   for (size_t c = 0; c < width; c += v) {
     struct dwconv1d_tile one = tile;
     one.input = ws->gathered + (c / v) * block_rows * v;
@@ -349,9 +357,13 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
     one.bias = tile.bias + c;
     one.output = ws->out_tile;
     one.output_stride = v;
-    plan->layer->kernels->conv_tile(&padded, &one);
-    plan->layer->kernels->scatter_block_cf(ws->out_tile, v, t1 - t0, one.channels,
-                                           out + c * out_stride, out_stride);
+    for (size_t s = t0; s < t1; s += CF_CHUNK_STEPS) {
+      one.t_begin = s;
+      one.t_end = min_size(t1, s + CF_CHUNK_STEPS);
+      plan->layer->kernels->conv_tile(&padded, &one);
+      plan->layer->kernels->scatter_block_cf(ws->out_tile, v, one.t_end - s, one.channels,
+                                             out + c * out_stride + (s - t0), out_stride);
+    }
   }
 }
 
@@ -426,7 +438,7 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
-  sizes[1] = plan->gather && plan->channels_first ? plan->gather_steps * v : 0;
+  sizes[1] = plan->gather && plan->channels_first ? min_size(plan->gather_steps, CF_CHUNK_STEPS) * v : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;
