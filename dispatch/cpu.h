@@ -14,6 +14,12 @@ unsigned dwconv1d_cpu_detect(void);
  * keep up with the stores. Reads CPUID only. */
 bool dwconv1d_cpu_prefetches_outputs(void);
 
+/* Whether the core's vector shuffles issue on a port that also takes its
+ * FMAs (Intel's port 5; AMD Zen 4 shuffles on a pipe of their own), so a
+ * shift costs an FMA slot (see rows_long_pays in the kernels). Reads CPUID
+ * only. */
+bool dwconv1d_cpu_shuffles_on_fma_port(void);
+
 /* The ways of the level-1 data cache, from the CPU's own description of its
  * caches (CPUID on x86-64), or 0 where it gives none. Read by phases_pay in
  * the kernels. */

@@ -7,5 +7,9 @@ unsigned dwconv1d_cpu_detect(void) { return 1u << DWCONV1D_ISA_SCALAR; }
 /* Unmeasured here: keep the rules measured on Intel. */
 bool dwconv1d_cpu_prefetches_outputs(void) { return true; }
 
+/* Unmeasured here: the rules measured on AMD Zen 4, which were the only
+ * ones before Intel's were measured. */
+bool dwconv1d_cpu_shuffles_on_fma_port(void) { return false; }
+
 /* Not read here: the scalar path never asks. */
 unsigned dwconv1d_cpu_l1d_ways(void) { return 0; }

@@ -68,8 +68,10 @@ static int parse_isa_name(const char *value) {
 
 static void probe(void) {
   cpu_mask = dwconv1d_cpu_detect();
-  traits = (struct dwconv1d_cpu_traits){.prefetch_outputs = dwconv1d_cpu_prefetches_outputs(),
-                                         .l1d_ways = dwconv1d_cpu_l1d_ways()};
+  traits = (struct dwconv1d_cpu_traits){
+      .prefetch_outputs = dwconv1d_cpu_prefetches_outputs(),
+      .shuffles_on_fma_port = dwconv1d_cpu_shuffles_on_fma_port(),
+      .l1d_ways = dwconv1d_cpu_l1d_ways()};
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)
     return;

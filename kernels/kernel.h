@@ -23,7 +23,8 @@ struct dwconv1d_geometry {
 /* What the kernels' choices depend on in the CPU beyond its ISA, probed
  * once with the ISAs (see dispatch/cpu.h). */
 struct dwconv1d_cpu_traits {
-  bool prefetch_outputs; /* prefetching the output lines pays (see output_prefetch_for) */
+  bool prefetch_outputs;     /* prefetching the output lines pays (see output_prefetch_for) */
+  bool shuffles_on_fma_port; /* a shift costs an FMA slot (see rows_long_pays) */
   unsigned l1d_ways;     /* the L1 data cache's ways, 0 if the CPU does not say
                           * (see phases_pay) */
 };
@@ -86,9 +87,11 @@ struct dwconv1d_kernels {
    * dwconv1d_tile); others read rows expanded by expand_block. */
   size_t expand_max_taps;
   /* channels_first, stride 1, dilation 1, K >= 16: whether a range of
-   * out_steps output steps runs faster along each channel's row
-   * (conv_rows) than through transposed channel blocks. */
-  bool (*rows_long_pays)(size_t kernel_size, size_t out_steps);
+   * out_steps output steps of `channels` channels runs faster on a CPU
+   * with these traits along each channel's row (conv_rows) than through
+   * transposed channel blocks. */
+  bool (*rows_long_pays)(size_t kernel_size, size_t out_steps, size_t channels,
+                         struct dwconv1d_cpu_traits cpu);
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the

@@ -496,9 +496,12 @@ static const fixed_case row_end_tails_cf_stride2[] = {
     {3, 1, 2, 64, SAME, LINEAR},
 };
 
-/* channels_first long kernels along the rows (see rows_one_channel_long):
- * K 31 and 33 past one block (128 steps) where the last block wastes little,
- * other K up to 48 from 1000 steps on (see rows_long_pays). Rows whose
+/* channels_first long kernels along the rows (see rows_one_channel_long),
+ * which rows_long_pays picks by the CPU: where shifts have a port of their
+ * own, K 31 and 33 past one block (128 steps) where the last block wastes
+ * little, other K up to 48 from 1000 steps on; where they take an FMA
+ * port, K below 24 from 1000 steps on and below 40 for inputs past about
+ * 1.1 MiB a batch element (the last two cases: both rules). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
  * last whole block whose reach ends at the row's end (T 1040 K 16 valid:
  * in place) or one float past it (1039: on a copy), a last whole block
@@ -513,7 +516,8 @@ static const fixed_case long_rows_cf[] = {
     {40, 1, 3, 1200, VALID, RELU},    {16, 1, 2, 1040, VALID, LINEAR},
     {16, 1, 2, 1039, VALID, LINEAR},  {16, 1, 3, 1024, SAME, LINEAR},
     {48, 1, 2, 1030, SAME, LINEAR},   {49, 1, 2, 1000, SAME, LINEAR},
-    {32, 1, 9, 256, SAME, LINEAR},
+    {32, 1, 9, 256, SAME, LINEAR},    {33, 1, 2, 150000, SAME, LINEAR},
+    {31, 1, 3, 100003, CAUSAL, RELU},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */

@@ -1628,18 +1628,37 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * 1.04-1.05x, T500 1.07x; T200 0.78x); the run-time K from 1000 steps on
  * (T1000: K17 1.18x, K39 1.06x, K48 1.01x; T500 K17-K48 0.90-1.05x).
  * Past K 48 the channel blocks hide their transposes better: K63 0.93x at
- * T1000, 1.02x at T2000; K100 and K128 0.93-0.97x. */
-static bool rows_long_pays(size_t k, size_t steps) {
+ * T1000, 1.02x at T2000; K100 and K128 0.93-0.97x. (Measured before the
+ * channel blocks' results left 48 steps at a time, see src/layer.c.)
+ *
+ * Where a shift takes an FMA slot (Intel), the channel blocks win but for
+ * short K on long rows and for inputs of more than about 1.1 MiB, whose
+ * tiles the transposes gather more slowly (Intel Xeon, 2 MiB of L2,
+ * avx512, channels_first same, the rows' time over the channel blocks';
+ * MiB of input): C256 T500 (0.5) K17 1.07, K33 1.20, K48 1.37; T1000 (1)
+ * K17 0.90, K20 0.96, K24 1.05, K33 1.05; C512 T500 (1) K33 1.03; C512
+ * T600 (1.2) K31 0.97; C256 T1250 (1.2) K33 0.92; C384 T1000 (1.5) K31
+ * 0.96; C512 T750 (1.5) K33 0.87; C256 T2000 (2) K17 0.79, K24 0.96, K28
+ * 1.02, K33 1.05, K48 1.23; C512 T1000 (2) K31 0.91; C1024 T500 (2) K33
+ * 0.95; C256 T3000 (3) K24 0.70, K33 0.86; T4000 (4) K33 0.92, K40 1.03,
+ * K48 1.15. */
+enum { ROWS_LONG_INPUT_BYTES = 1152 << 10 };
+static bool rows_long_pays(size_t k, size_t steps, size_t channels,
+                           struct dwconv1d_cpu_traits cpu) {
   const size_t block = UNROLL_T * VLEN, computed = (steps + block - 1) / block * block;
   if (k < ROWS_LONG_MIN_TAPS || k > ROWS_LONG_MAX_TAPS)
     return false;
+  if (cpu.shuffles_on_fma_port)
+    return (steps >= 1000 && k < 24) ||
+           (k < 40 && steps * channels > ROWS_LONG_INPUT_BYTES / sizeof(float));
   if (steps >= 1000)
     return true;
   return long_k_fixed(k) && steps > block && computed - steps <= steps / 16;
 }
 #else
-static bool rows_long_pays(size_t k, size_t steps) {
-  (void)k, (void)steps;
+static bool rows_long_pays(size_t k, size_t steps, size_t channels,
+                           struct dwconv1d_cpu_traits cpu) {
+  (void)k, (void)steps, (void)channels, (void)cpu;
   return false;
 }
 #endif
