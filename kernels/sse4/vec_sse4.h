@@ -112,16 +112,22 @@ static inline vfloat vpermute(vfloat table, vindex idx) {
   return _mm_castsi128_ps(_mm_shuffle_epi8(_mm_castps_si128(table), idx));
 }
 
-/* The index of lanes l = (skip + l) / m built in registers, as on AVX-512
- * (exact for m up to VINDEX_EXPAND_MAX_M, see there), then spread to the
- * byte shuffle's four bytes a lane: counted into memory byte by byte and
- * loaded back, it waited on its 16 stores wherever an expansion is built
- * for a few steps only (AMD Zen 4, the seed example B4 T10 C12 K3 M3
- * stride 2: 500 -> 458 ns a call; scalar 911). */
-#define VINDEX_EXPAND_MAX_M 65536
+/* The index of lanes l = (skip + l) / m built in registers, q counting the
+ * multiples of m up to each lane (skip < m: at most 1 + 3 / m compares),
+ * then spread to the byte shuffle's four bytes a lane. Counted into memory
+ * byte by byte and loaded back, it waited on its 16 stores wherever an
+ * expansion is built for a few steps only (AMD Zen 4, the seed example B4
+ * T10 C12 K3 M3 stride 2: 500 -> 458 ns a call; scalar 911); a float
+ * division, as AVX2 and AVX-512 have it, was slower here by its latency
+ * (Intel Xeon, the seed example: 0.61 -> 0.57 us a call; B1 T1000 C50 K8
+ * M3 95.4 -> 93.8 us). On those ISAs the compares, up to 1 + 15 / m of
+ * them, were slower than the division (AVX-512 seed 0.69 -> 0.75 us). */
+#define VINDEX_EXPAND_MAX_M (1 << 30) /* skip + 3 stays an int */
 static inline vindex vindex_expand(size_t skip, size_t m) {
   const __m128i lane = _mm_add_epi32(_mm_setr_epi32(0, 1, 2, 3), _mm_set1_epi32((int)skip));
-  const __m128i q = _mm_cvttps_epi32(_mm_div_ps(_mm_cvtepi32_ps(lane), _mm_set1_ps((float)m)));
+  __m128i q = _mm_setzero_si128();
+  for (size_t t = m; t <= skip + 3; t += m)
+    q = _mm_sub_epi32(q, _mm_cmpgt_epi32(lane, _mm_set1_epi32((int)t - 1)));
   /* byte b of lane l: 4 * q + b */
   return _mm_add_epi32(_mm_mullo_epi32(_mm_slli_epi32(q, 2), _mm_set1_epi32(0x01010101)),
                        _mm_set1_epi32(0x03020100));
