@@ -25,8 +25,8 @@ struct dwconv1d_geometry {
 struct dwconv1d_cpu_traits {
   bool prefetch_outputs;     /* prefetching the output lines pays (see output_prefetch_for) */
   bool shuffles_on_fma_port; /* a shift costs an FMA slot (see rows_long_pays) */
-  unsigned l1d_ways;     /* the L1 data cache's ways, 0 if the CPU does not say
-                          * (see phases_pay) */
+  unsigned l1d_ways;         /* the L1 data cache's ways, 0 if the CPU does not say
+                              * (see phases_pay) */
 };
 
 /* One tile of work: output steps [t_begin, t_end) of a range of output

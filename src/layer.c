@@ -438,7 +438,9 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
   sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
-  sizes[1] = plan->gather && plan->channels_first ? min_size(plan->gather_steps, CF_CHUNK_STEPS) * v : 0;
+  sizes[1] = plan->gather && plan->channels_first
+                 ? min_size(plan->gather_steps, CF_CHUNK_STEPS) * v
+                 : 0;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;
