@@ -16,8 +16,9 @@ bool dwconv1d_cpu_prefetches_outputs(void);
 
 /* Whether the core's vector shuffles issue on a port that also takes its
  * FMAs (Intel's port 5; AMD Zen 4 shuffles on a pipe of their own), so a
- * shift costs an FMA slot (see rows_long_pays in the kernels). Reads CPUID
- * only. */
+ * shift costs an FMA slot (see rows_long_pays in the kernels). Reads the
+ * vendor only: Intel cores with a single 512-bit FMA unit, whose port 5
+ * has none, get the rule measured with two (unmeasured on them). */
 bool dwconv1d_cpu_shuffles_on_fma_port(void);
 
 /* The ways of the level-1 data cache, from the CPU's own description of its
