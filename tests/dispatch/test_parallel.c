@@ -177,7 +177,7 @@ static int run_long_rows_cases(dwconv1d_isa isa) {
   } cases[] = {
       {31, 1, 7, 1, 256, DWCONV1D_PADDING_SAME},   {33, 2, 5, 2, 500, DWCONV1D_PADDING_CAUSAL},
       {20, 1, 3, 1, 1500, DWCONV1D_PADDING_SAME},  {48, 1, 2, 1, 2100, DWCONV1D_PADDING_VALID},
-      {33, 1, 3, 1, 100000, DWCONV1D_PADDING_SAME}, /* along rows on every x86 CPU */
+      {33, 1, 3, 1, 100000, DWCONV1D_PADDING_SAME}, /* along rows under either CPU rule */
       /* the range from step 128 on: one float short of a block with a tail,
        * and just enough for it (see rows_long_block_at) */
       {31, 1, 3, 1, 254, DWCONV1D_PADDING_SAME},   {31, 1, 3, 1, 255, DWCONV1D_PADDING_SAME},
