@@ -245,6 +245,8 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
   }
 }
 
+/* c0 is a multiple of the kernels' vlen (tasks and tiles cut channels in
+ * multiples of DWCONV1D_MAX_VLEN), so its packed weights start K * c0 in. */
 static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0, size_t width,
                                      size_t t0, size_t t1) {
   const dwconv1d_layer *layer = plan->layer;
@@ -252,8 +254,7 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
       .t_begin = t0,
       .t_end = t1,
       .channels = width,
-      .weights = layer->weights + (c0 / layer->kernels->vlen) * layer->params.kernel_size *
-                                      layer->kernels->vlen,
+      .weights = layer->weights + c0 * layer->params.kernel_size,
       .bias = layer->bias + c0,
       .activation = plan->fused,
       .cpu = layer->cpu,
@@ -270,9 +271,9 @@ static void conv_direct(const struct forward_plan *plan, const float *x, size_t 
                         size_t c0, size_t c1, struct destination dst) {
   const size_t m = plan->layer->params.depth_multiplier;
   struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, t0, t1);
-  tile.input = x + c0 / m;
+  tile.input = x + (m == 1 ? c0 : c0 / m); /* a small call's divisions show */
   tile.depth_multiplier = m;
-  tile.channel_skip = c0 % m;
+  tile.channel_skip = m == 1 ? 0 : c0 % m;
   tile.input_stride = plan->layer->channels;
   tile.channel_stride = plan->layer->kernels->vlen;
   tile.row_base = 0;
@@ -467,8 +468,13 @@ static struct workspace workspace_of(const struct forward_plan *plan, size_t tas
 static void run_task(void *context, size_t task) {
   const struct forward_plan *plan = context;
   const size_t per_batch_range = plan->time_tasks * plan->channel_tasks;
-  const size_t bt = task / per_batch_range, rest = task % per_batch_range;
-  const size_t tt = rest / plan->channel_tasks, ct = rest % plan->channel_tasks;
+  size_t bt = 0, tt = 0, ct = 0; /* task 0, a call's only one without a pool: no division */
+  if (task > 0) {
+    const size_t rest = task % per_batch_range;
+    bt = task / per_batch_range;
+    tt = rest / plan->channel_tasks;
+    ct = rest % plan->channel_tasks;
+  }
   const size_t b0 = bt * plan->batch_per_task;
   const size_t b1 = min_size(plan->batch, b0 + plan->batch_per_task);
   const size_t t0 = tt * plan->time_per_task;
@@ -496,12 +502,16 @@ static size_t cut(size_t per_element, size_t units, size_t grain, size_t *per_ta
  * one task. */
 static void split_work(struct forward_plan *plan, size_t threads) {
   const size_t out_channels = plan->layer->out_channels;
-  const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
-  /* Beyond a million threads there is no more work to cut: cap, so 4x fits. */
-  const size_t target = threads <= 1 ? 1 : 4 * min_size(threads, (size_t)1 << 20);
-  plan->batch_per_task = ceil_div(plan->batch, target);
+  plan->batch_per_task = plan->batch;
   plan->time_per_task = plan->out_steps;
   plan->channels_per_task = out_channels;
+  plan->batch_tasks = plan->time_tasks = plan->channel_tasks = 1;
+  if (threads <= 1) /* one task, the whole call, found without a division */
+    return;
+  const bool axis = dwconv1d_activation_is_axis(plan->layer->params.activation);
+  /* Beyond a million threads there is no more work to cut: cap, so 4x fits. */
+  const size_t target = 4 * min_size(threads, (size_t)1 << 20);
+  plan->batch_per_task = ceil_div(plan->batch, target);
   size_t per_element = plan->batch >= target ? 1 : ceil_div(target, plan->batch);
   const bool time_ok = !(axis && plan->channels_first);
   const bool channels_ok = !(axis && !plan->channels_first);

@@ -65,8 +65,14 @@ static inline void store_lanes(float *p, vfloat v, size_t lanes) {
 /* The range [lo, hi) of output steps whose taps all fall inside the input. */
 static void interior_steps(const struct dwconv1d_geometry *g, size_t *lo, size_t *hi) {
   const size_t span = g->dilation * (g->kernel_size - 1) + 1;
+  const size_t reach = g->in_steps + g->pad_left >= span ? g->in_steps + g->pad_left - span : 0;
+  if (g->stride == 1) { /* without divisions, which show in a small call */
+    *lo = g->pad_left;
+    *hi = g->in_steps + g->pad_left >= span ? reach + 1 : 0;
+    return;
+  }
   *lo = (g->pad_left + g->stride - 1) / g->stride;
-  *hi = g->in_steps + g->pad_left >= span ? (g->in_steps + g->pad_left - span) / g->stride + 1 : 0;
+  *hi = g->in_steps + g->pad_left >= span ? reach / g->stride + 1 : 0;
 }
 
 /* Whether the ISA's registers hold a rotating window of a block's input
