@@ -245,35 +245,6 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
   }
 }
 
-/* c0 is a multiple of the kernels' vlen (tasks and tiles cut channels in
- * multiples of DWCONV1D_MAX_VLEN), so its packed weights start K * c0 in.
- * Every field is named: with some left to zero-initialisation gcc cleared
- * the whole struct first with `rep stos`, whose start-up cost showed in
- * every batch element of a small call (B16 T1 C1 K1 on SSE4.1, back to
- * back: 360 -> 222 ns a call; the seed example 403 -> 368 ns). */
-static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0, size_t width,
-                                     size_t t0, size_t t1) {
-  const dwconv1d_layer *layer = plan->layer;
-  return (struct dwconv1d_tile){
-      .input = NULL,
-      .input_stride = 0,
-      .channel_stride = 0,
-      .row_base = 0,
-      .depth_multiplier = 1,
-      .channel_skip = 0,
-      .output = NULL,
-      .output_stride = 0,
-      .t_begin = t0,
-      .t_end = t1,
-      .channels = width,
-      .weights = layer->weights + c0 * layer->params.kernel_size,
-      .bias = layer->bias + c0,
-      .activation = plan->fused,
-      .cpu = layer->cpu,
-      .prefetch_inputs = false,
-  };
-}
-
 /* channels_last: the kernels read the caller's input directly (expanding
  * it in registers where M > 1), the whole range as one tile (they take a
  * block of steps across every channel at a time, so a tile's length does
@@ -282,7 +253,7 @@ static struct dwconv1d_tile tile_for(const struct forward_plan *plan, size_t c0,
 static void conv_direct(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
                         size_t c0, size_t c1, struct destination dst) {
   const size_t m = plan->layer->params.depth_multiplier;
-  struct dwconv1d_tile tile = tile_for(plan, c0, c1 - c0, t0, t1);
+  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, c0, c1 - c0, t0, t1, plan->fused);
   tile.input = x + (m == 1 ? c0 : c0 / m); /* a small call's divisions show */
   tile.depth_multiplier = m;
   tile.channel_skip = m == 1 ? 0 : c0 % m;
@@ -349,7 +320,7 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
     gather_rows(plan, x, ws->gathered + (real_lo - base) * v, block_rows, real_lo - g->pad_left,
                 real_hi - g->pad_left, c0, width);
   const size_t row_base = plan->pad_in_workspace ? first : real_lo - g->pad_left;
-  struct dwconv1d_tile tile = tile_for(plan, c0, width, t0, t1);
+  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, c0, width, t0, t1, plan->fused);
   tile.input = ws->gathered;
   tile.input_stride = v;
   tile.channel_stride = block_rows * v;

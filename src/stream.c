@@ -261,7 +261,7 @@ static void convolve(const struct chunk *ch, const float *src, size_t src_stride
                      size_t c0, size_t width, size_t i0, size_t i1, float *dst,
                      size_t dst_stride) {
   const dwconv1d_layer *layer = ch->shape->layer;
-  const size_t vlen = layer->kernels->vlen, k = layer->params.kernel_size;
+  const size_t k = layer->params.kernel_size;
   /* Output i's window starts at E row phase + i*s: E seen from `phase` on. */
   const struct dwconv1d_geometry g = {
       .kernel_size = k,
@@ -270,21 +270,12 @@ static void convolve(const struct chunk *ch, const float *src, size_t src_stride
       .pad_left = 0,
       .in_steps = ch->shape->history + ch->steps - ch->phase,
   };
-  const struct dwconv1d_tile tile = {
-      .input = src,
-      .input_stride = src_stride,
-      .channel_stride = layer->kernels->vlen,
-      .row_base = lo - ch->phase,
-      .output = dst,
-      .output_stride = dst_stride,
-      .t_begin = i0,
-      .t_end = i1,
-      .channels = width,
-      .weights = layer->weights + c0 / vlen * k * vlen,
-      .bias = layer->bias + c0,
-      .activation = ch->shape->fused,
-      .cpu = layer->cpu,
-  };
+  struct dwconv1d_tile tile = dwconv1d_layer_tile(layer, c0, width, i0, i1, ch->shape->fused);
+  tile.input = src;
+  tile.input_stride = src_stride;
+  tile.row_base = lo - ch->phase;
+  tile.output = dst;
+  tile.output_stride = dst_stride;
   layer->kernels->conv_tile(&g, &tile);
 }
 
@@ -373,7 +364,7 @@ static void run_sparse_output(const struct chunk *ch, size_t i, float *dst) {
   const struct workspace *ws = ch->ws;
   const dwconv1d_layer *layer = sh->layer;
   const size_t k = layer->params.kernel_size, d = layer->params.dilation_rate;
-  const size_t vlen = layer->kernels->vlen, cm = sh->out_channels;
+  const size_t cm = sh->out_channels;
   const size_t first = ch->phase + i * sh->stride;
   const struct dwconv1d_geometry g = {
       .kernel_size = k, .stride = 1, .dilation = 1, .pad_left = 0, .in_steps = k};
@@ -381,21 +372,11 @@ static void run_sparse_output(const struct chunk *ch, size_t i, float *dst) {
     const size_t width = min_size(ws->width, cm - c0);
     for (size_t j = 0; j < k; j++)
       gather_rows(ch, first + j * d, first + j * d + 1, c0, width, ws->gathered + j * width);
-    const struct dwconv1d_tile tile = {
-        .input = ws->gathered,
-        .input_stride = width,
-        .channel_stride = vlen,
-        .row_base = 0,
-        .output = sh->channels_first ? ws->out_tile : dst + c0,
-        .output_stride = sh->channels_first ? width : cm,
-        .t_begin = 0,
-        .t_end = 1,
-        .channels = width,
-        .weights = layer->weights + c0 / vlen * k * vlen,
-        .bias = layer->bias + c0,
-        .activation = sh->fused,
-        .cpu = layer->cpu,
-    };
+    struct dwconv1d_tile tile = dwconv1d_layer_tile(layer, c0, width, 0, 1, sh->fused);
+    tile.input = ws->gathered;
+    tile.input_stride = width;
+    tile.output = sh->channels_first ? ws->out_tile : dst + c0;
+    tile.output_stride = sh->channels_first ? width : cm;
     layer->kernels->conv_tile(&g, &tile);
     if (sh->channels_first)
       transpose_out(ch, ws->out_tile, c0, width, i, i + 1);
@@ -503,7 +484,7 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
   const struct stream_shape *sh = p->shape;
   const dwconv1d_layer *layer = sh->layer;
   const size_t c = sh->channels, h = sh->history, cm = sh->out_channels;
-  const size_t k = layer->params.kernel_size, vlen = layer->kernels->vlen;
+  const size_t k = layer->params.kernel_size;
   const bool glu = sh->row_act == DWCONV1D_ACTIVATION_GLU;
   float *first = p->states + b0 * p->state_stride;
   const struct dwconv1d_geometry g = {
@@ -522,21 +503,11 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
     for (size_t i = 0; i < count; i++)
       memcpy(first + i * p->state_stride + h * c + c0, p->input + (b0 + i) * c + c0,
              w * sizeof(float));
-    const struct dwconv1d_tile tile = {
-        .input = first + c0,
-        .input_stride = c,
-        .channel_stride = vlen,
-        .row_base = 0,
-        .output = (glu ? p->ws->linear : p->output + b0 * cm) + c0,
-        .output_stride = cm,
-        .t_begin = 0,
-        .t_end = count,
-        .channels = w,
-        .weights = layer->weights + c0 / vlen * k * vlen,
-        .bias = layer->bias + c0,
-        .activation = sh->fused,
-        .cpu = layer->cpu,
-    };
+    struct dwconv1d_tile tile = dwconv1d_layer_tile(layer, c0, w, 0, count, sh->fused);
+    tile.input = first + c0;
+    tile.input_stride = c;
+    tile.output = (glu ? p->ws->linear : p->output + b0 * cm) + c0;
+    tile.output_stride = cm;
     layer->kernels->conv_tile(&g, &tile);
     for (size_t i = 0; i < count; i++) {
       float *state = first + i * p->state_stride + c0;
