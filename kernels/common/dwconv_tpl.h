@@ -199,10 +199,36 @@ struct expansion {
   size_t need;
 };
 
+/* Output channel c of an expanding tile reads input channel q = c / m, the
+ * one before it having been read `skip` = c % m times. Found once and then
+ * moved along by counting (a few rounds, m >= 2): a small call's integer
+ * divisions cost more than its blocks (SSE4.1 seed example: one per pass). */
+struct input_lane {
+  size_t q, skip;
+};
+
+static inline struct input_lane input_lane_of(size_t c, size_t m) {
+  if (c < m) /* a run's usual first channel */
+    return (struct input_lane){.q = 0, .skip = c};
+  return (struct input_lane){.q = c / m, .skip = c % m};
+}
+
+/* The input lane of the output channel n after `at` (n <= VLEN): a few
+ * rounds of counting where m is not much below n, a division otherwise. */
+static inline struct input_lane input_lane_after(struct input_lane at, size_t n, size_t m) {
+  at.skip += n;
+  if (at.skip >= 4 * m)
+    return (struct input_lane){.q = at.q + at.skip / m, .skip = at.skip % m};
+  for (; at.skip >= m; at.skip -= m)
+    at.q++;
+  return at;
+}
+
 /* The expansion of an output vector of `lanes` lanes whose first lane
  * reads its input lane (the first loaded) `skip` times over before it (skip < m). */
 static inline struct expansion expansion_of(size_t skip, size_t m, size_t lanes) {
-  return (struct expansion){.idx = expand_index(skip, m), .need = (skip + lanes + m - 1) / m};
+  const struct input_lane last = input_lane_after((struct input_lane){0, skip}, lanes - 1, m);
+  return (struct expansion){.idx = expand_index(skip, m), .need = last.q + 1};
 }
 
 /* The expansion of a tile's output vector at channel c, of `lanes` lanes
@@ -212,7 +238,7 @@ static inline struct expansion tile_expansion(const struct dwconv1d_tile *tile, 
   const size_t m = tile->depth_multiplier;
   if (m <= 1)
     return (struct expansion){.need = 0};
-  return expansion_of((tile->channel_skip + c) % m, m, lanes);
+  return expansion_of(input_lane_of(tile->channel_skip + c, m).skip, m, lanes);
 }
 
 /* An output vector's `lanes` input lanes at p, expanded when `ex` is set. */
@@ -435,11 +461,13 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
   const size_t m = expand ? run->m : 1;
   const unsigned g = expand ? vlen_gcd_log2(m) : 0;
   const size_t period = m >> g, dq = expand ? (size_t)VLEN >> g : 0; /* dq = period VLEN / m */
+  struct input_lane at = expand ? input_lane_of(run->channel, m) : (struct input_lane){0, 0};
   for (size_t p = 0; p < period && p < run->blocks; p++) {
-    const size_t channel = run->channel + p * VLEN;
-    const struct expansion ex = expand ? expansion_of(channel % m, m, lanes)
+    const struct expansion ex = expand ? expansion_of(at.skip, m, lanes)
                                        : (struct expansion){.need = 0};
-    size_t q = expand ? channel / m : 0;
+    size_t q = at.q;
+    if (expand) /* the next pass's first channel, VLEN on */
+      at = input_lane_after(at, VLEN, m);
     for (size_t b = p; b < run->blocks; b += period, q += dq) {
       const struct block_rows src = {
           .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
@@ -605,9 +633,8 @@ static inline bool phased_windows(const struct dwconv1d_geometry *g, size_t lane
  * so out-of-order execution overlaps their dependency chains. */
 static inline void conv_step_general(const struct dwconv1d_geometry *g,
                                      const struct dwconv1d_tile *tile, const float *xin, size_t t,
-                                     size_t c, const float *w, vfloat bias, size_t lanes) {
-  const struct expansion ex = tile_expansion(tile, c, lanes);
-  const struct expansion *expand = tile->depth_multiplier > 1 ? &ex : NULL;
+                                     size_t c, const float *w, vfloat bias, size_t lanes,
+                                     const struct expansion *expand) {
   vfloat acc = bias;
   size_t row = t * g->stride; /* input step + pad_left of tap 0 */
   for (size_t j = 0; j < g->kernel_size; j++, row += g->dilation) {
@@ -765,6 +792,8 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
   const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
   const bool wide = wide_blocks(g, lanes);
   const vfloat bias = vload(tile->bias + c);
+  const struct expansion ex = tile_expansion(tile, c, lanes);
+  const struct expansion *expand = tile->depth_multiplier > 1 ? &ex : NULL;
   for (size_t t = t0; t < t1;) {
     if (t1 - t < UNROLL_T && t1 - t0 >= UNROLL_T)
       t = t1 - UNROLL_T; /* a whole last block, overlapping the one before (same bits) */
@@ -778,7 +807,7 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
         conv_border_block(g, tile, xin, t, c, w, count, lanes);
       else
         for (size_t r = 0; r < count; r++)
-          conv_step_general(g, tile, xin, t + r, c, w, bias, lanes);
+          conv_step_general(g, tile, xin, t + r, c, w, bias, lanes, expand);
       t += count;
       continue;
     }
@@ -900,22 +929,30 @@ static void conv_rows_wide(const struct dwconv1d_geometry *g, const struct dwcon
 }
 #endif
 
-/* Interior step t of every channel vector of a rows-of-channels tile. */
-static void conv_step_across(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
-                             size_t t) {
-  const float *x = block_input(g, tile, tile->input, t);
-  float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
-  size_t c = 0;
-  if (tile->depth_multiplier <= 1) /* expanding tiles go vector by vector */
-    for (; c + UNROLL_T * VLEN <= tile->channels; c += UNROLL_T * VLEN)
+/* Interior steps [t0, t1), fewer than a block, of every channel vector of
+ * a rows-of-channels tile: vector by vector, each vector's expansion built
+ * once for its steps (AVX-512 seed example, B4 T10 C12 K3 M3 s2: 4 steps). */
+static void conv_steps_across(const struct dwconv1d_geometry *g,
+                              const struct dwconv1d_tile *tile, size_t t0, size_t t1) {
+  const size_t group = UNROLL_T * VLEN; /* expanding tiles go vector by vector */
+  const size_t whole = tile->depth_multiplier <= 1 ? tile->channels / group * group : 0;
+  for (size_t t = t0; t < t1 && whole > 0; t++) {
+    const float *x = block_input(g, tile, tile->input, t);
+    float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+    for (size_t c = 0; c < whole; c += group)
       conv_step_vectors(x + c, g->dilation * tile->input_stride,
                         tile->weights + c * g->kernel_size, g->kernel_size, tile->bias + c,
                         y + c, tile->activation);
-  for (; c < tile->channels; c += VLEN)
-    conv_step_general(g, tile, tile->input + input_offset(tile, c), t, c,
-                      tile->weights + c * g->kernel_size,
-                      vload(tile->bias + c),
-                      tile->channels - c < VLEN ? tile->channels - c : VLEN);
+  }
+  for (size_t c = whole; c < tile->channels; c += VLEN) {
+    const size_t lanes = tile->channels - c < VLEN ? tile->channels - c : VLEN;
+    const struct expansion ex = tile_expansion(tile, c, lanes);
+    const float *xin = tile->input + input_offset(tile, c), *w = tile->weights + c * g->kernel_size;
+    const vfloat bias = vload(tile->bias + c);
+    for (size_t t = t0; t < t1; t++)
+      conv_step_general(g, tile, xin, t, c, w, bias, lanes,
+                        tile->depth_multiplier > 1 ? &ex : NULL);
+  }
 }
 
 #if VREGS >= 32
@@ -1051,8 +1088,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
     if (t >= int_lo && t1 <= int_hi && t1 - t == UNROLL_T)
       conv_rows_block(g, tile, t, 1, prefetch);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
-      for (; t < t1; t++)
-        conv_step_across(g, tile, t);
+      conv_steps_across(g, tile, t, t1);
     else
       for (size_t c = 0; c < tile->channels; c += VLEN)
         conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
