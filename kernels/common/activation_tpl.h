@@ -75,45 +75,59 @@ static inline vfloat act_squareplus(vfloat x) {
 }
 
 /* The elementwise activations other than linear, each as X(name, value of
- * x): the one list that activate() and the kernels' per-block stores
- * (store_block_activated) expand. Axis activations run as row passes. */
+ * x, calls): the one list that activate() and the kernels' per-block stores
+ * (store_block_activated) expand; `calls` is 1 where the value calls SLEEF,
+ * a long chain of dependent operations (see activation_calls). Axis
+ * activations run as row passes. */
 #define ELEMENTWISE_ACTIVATIONS(X)                                                  \
-  X(RELU, vmax(vzero(), x))                                                         \
-  X(RELU6, act_relu6(x))                                                            \
-  X(LEAKY_RELU, vselect(vlt(x, vzero()), vmul(vset1(0.2f), x), x))                  \
-  X(ELU, act_elu(x, 1.0f))                                                          \
-  X(SELU, vmul(vset1(1.05070098735548049f), act_elu(x, 1.67326324235437728f)))      \
-  X(CELU, act_elu(x, 1.0f))                                                         \
-  X(SIGMOID, act_times_sigmoid(vset1(1.0f), x))                                     \
-  X(HARD_SIGMOID, act_hard_sigmoid(x))                                              \
-  X(HARD_SILU, vmul(x, act_hard_sigmoid(x)))                                        \
-  X(SILU, act_times_sigmoid(x, x))                                                  \
-  X(GELU, act_gelu(x))                                                              \
-  X(GELU_APPROXIMATE, act_gelu_approximate(x))                                      \
-  X(TANH, vtanh(x))                                                                 \
-  X(TANH_SHRINK, vsub(x, vtanh(x)))                                                 \
-  X(HARD_TANH, vmin(vset1(1.0f), vmax(vset1(-1.0f), x)))                            \
-  X(HARD_SHRINK, act_hard_shrink(x))                                                \
-  X(SOFT_SHRINK, act_soft_shrink(x))                                                \
-  X(SOFTPLUS, act_softplus(x))                                                      \
-  X(SOFTSIGN, vdiv(x, vadd(vset1(1.0f), vabs(x))))                                  \
-  X(SPARSE_PLUS, act_sparse_plus(x))                                                \
-  X(SPARSE_SIGMOID, act_sparse_sigmoid(x))                                          \
-  X(SQUAREPLUS, act_squareplus(x))                                                  \
-  X(MISH, vmul(x, vtanh(act_softplus(x))))                                          \
-  X(EXPONENTIAL, vexp(x))                                                           \
-  X(LOG_SIGMOID, vsub(vzero(), act_softplus(vsub(vzero(), x))))
+  X(RELU, vmax(vzero(), x), 0)                                                      \
+  X(RELU6, act_relu6(x), 0)                                                         \
+  X(LEAKY_RELU, vselect(vlt(x, vzero()), vmul(vset1(0.2f), x), x), 0)               \
+  X(ELU, act_elu(x, 1.0f), 1)                                                       \
+  X(SELU, vmul(vset1(1.05070098735548049f), act_elu(x, 1.67326324235437728f)), 1)   \
+  X(CELU, act_elu(x, 1.0f), 1)                                                      \
+  X(SIGMOID, act_times_sigmoid(vset1(1.0f), x), 1)                                  \
+  X(HARD_SIGMOID, act_hard_sigmoid(x), 0)                                           \
+  X(HARD_SILU, vmul(x, act_hard_sigmoid(x)), 0)                                     \
+  X(SILU, act_times_sigmoid(x, x), 1)                                               \
+  X(GELU, act_gelu(x), 1)                                                           \
+  X(GELU_APPROXIMATE, act_gelu_approximate(x), 1)                                   \
+  X(TANH, vtanh(x), 1)                                                              \
+  X(TANH_SHRINK, vsub(x, vtanh(x)), 1)                                              \
+  X(HARD_TANH, vmin(vset1(1.0f), vmax(vset1(-1.0f), x)), 0)                         \
+  X(HARD_SHRINK, act_hard_shrink(x), 0)                                             \
+  X(SOFT_SHRINK, act_soft_shrink(x), 0)                                             \
+  X(SOFTPLUS, act_softplus(x), 1)                                                   \
+  X(SOFTSIGN, vdiv(x, vadd(vset1(1.0f), vabs(x))), 0)                               \
+  X(SPARSE_PLUS, act_sparse_plus(x), 0)                                             \
+  X(SPARSE_SIGMOID, act_sparse_sigmoid(x), 0)                                       \
+  X(SQUAREPLUS, act_squareplus(x), 0)                                               \
+  X(MISH, vmul(x, vtanh(act_softplus(x))), 1)                                       \
+  X(EXPONENTIAL, vexp(x), 1)                                                        \
+  X(LOG_SIGMOID, vsub(vzero(), act_softplus(vsub(vzero(), x))), 1)
 
 /* One elementwise activation. The switch is on a loop-invariant value, so
  * the branch predicts perfectly; a constant `a` folds it away. */
 static inline vfloat activate(vfloat x, dwconv1d_activation a) {
   switch (a) {
-#define ACTIVATE_CASE(name, value)                                                  \
+#define ACTIVATE_CASE(name, value, calls)                                           \
   case DWCONV1D_ACTIVATION_##name:                                                  \
     return value;
     ELEMENTWISE_ACTIVATIONS(ACTIVATE_CASE)
 #undef ACTIVATE_CASE
   default: return x; /* LINEAR; axis activations run as row passes */
+  }
+}
+
+/* Whether activation `a` calls SLEEF (see ELEMENTWISE_ACTIVATIONS). */
+static inline bool activation_calls(dwconv1d_activation a) {
+  switch (a) {
+#define CALLS_CASE(name, value, calls)                                              \
+  case DWCONV1D_ACTIVATION_##name:                                                  \
+    return calls;
+    ELEMENTWISE_ACTIVATIONS(CALLS_CASE)
+#undef CALLS_CASE
+  default: return false;
   }
 }
 
