@@ -21,6 +21,12 @@ bool dwconv1d_cpu_prefetches_outputs(void);
  * has none, get the rule measured with two (unmeasured on them). */
 bool dwconv1d_cpu_shuffles_on_fma_port(void);
 
+/* Whether a 64-byte store that splits across two cache lines costs more
+ * than the four 16-byte stores that write the same floats without splitting
+ * (see scatter_block_cf in the kernels): measured so on an Intel Xeon with
+ * two 512-bit FMA ports, the other way on AMD Zen 4. Reads the vendor only. */
+bool dwconv1d_cpu_line_split_stores_slow(void);
+
 /* The ways of the level-1 data cache, from the CPU's own description of its
  * caches (CPUID on x86-64), or 0 where it gives none. Read by phases_pay in
  * the kernels. */

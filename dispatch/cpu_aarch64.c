@@ -23,5 +23,8 @@ bool dwconv1d_cpu_prefetches_outputs(void) { return true; }
  * ones before Intel's were measured. */
 bool dwconv1d_cpu_shuffles_on_fma_port(void) { return false; }
 
+/* Not read here: NEON's 16-byte vectors have no whole-row stores to split. */
+bool dwconv1d_cpu_line_split_stores_slow(void) { return false; }
+
 /* Not read here: the 16-byte NEON vectors keep their phases whatever the L1. */
 unsigned dwconv1d_cpu_l1d_ways(void) { return 0; }

@@ -12,4 +12,7 @@ bool dwconv1d_cpu_prefetches_outputs(void) { return true; }
 bool dwconv1d_cpu_shuffles_on_fma_port(void) { return false; }
 
 /* Not read here: the scalar path never asks. */
+bool dwconv1d_cpu_line_split_stores_slow(void) { return false; }
+
+/* Not read here: the scalar path never asks. */
 unsigned dwconv1d_cpu_l1d_ways(void) { return 0; }

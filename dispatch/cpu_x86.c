@@ -53,6 +53,8 @@ bool dwconv1d_cpu_prefetches_outputs(void) { return !is_amd(); }
 
 bool dwconv1d_cpu_shuffles_on_fma_port(void) { return !is_amd(); }
 
+bool dwconv1d_cpu_line_split_stores_slow(void) { return !is_amd(); }
+
 /* Intel's leaf 4 and AMD's leaf 0x8000001D list the caches one subleaf each,
  * in the same layout: EAX bits 0-4 the type (0 ends the list, 1 data), bits
  * 5-7 the level; EBX bits 22-31 the ways less one. AMD's exists where

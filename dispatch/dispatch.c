@@ -71,6 +71,7 @@ static void probe(void) {
   traits = (struct dwconv1d_cpu_traits){
       .prefetch_outputs = dwconv1d_cpu_prefetches_outputs(),
       .shuffles_on_fma_port = dwconv1d_cpu_shuffles_on_fma_port(),
+      .line_split_stores_slow = dwconv1d_cpu_line_split_stores_slow(),
       .l1d_ways = dwconv1d_cpu_l1d_ways()};
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)

@@ -25,6 +25,8 @@ struct dwconv1d_geometry {
 struct dwconv1d_cpu_traits {
   bool prefetch_outputs;     /* prefetching the output lines pays (see output_prefetch_for) */
   bool shuffles_on_fma_port; /* a shift costs an FMA slot (see rows_long_pays) */
+  bool line_split_stores_slow; /* whole-vector stores across two lines cost more than
+                                * 16-byte ones (see scatter_block_cf) */
   unsigned l1d_ways;         /* the L1 data cache's ways, 0 if the CPU does not say
                               * (see phases_pay) */
 };
@@ -99,7 +101,7 @@ struct dwconv1d_kernels {
   void (*gather_block_cf)(const float *x, size_t row_stride, size_t first, size_t m,
                           size_t lanes, size_t lo, size_t hi, float *dst);
   void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
-                           float *out, size_t out_stride);
+                           float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu);
   /* One channel block of channels_last rows expanded by the depth
    * multiplier m: dst[r][l] = x[r * row_stride + (first + l) / m], for the
    * gathered tiles of kernels that do not expand in registers. */

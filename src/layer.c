@@ -346,7 +346,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
       one.t_end = min_size(t1, s + CF_CHUNK_STEPS);
       plan->layer->kernels->conv_tile(&padded, &one);
       plan->layer->kernels->scatter_block_cf(ws->out_tile, v, one.t_end - s, one.channels,
-                                             out + c * out_stride + (s - t0), out_stride);
+                                             out + c * out_stride + (s - t0), out_stride,
+                                             plan->layer->cpu);
     }
   }
 }

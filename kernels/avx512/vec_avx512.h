@@ -72,10 +72,8 @@ static inline float vreduce_max(vfloat a) { return _mm512_reduce_max_ps(a); }
  * in one whole store, split across two lines where dst's rows are not
  * 64-byte aligned: on AMD Zen 4 still faster than four 128-bit stores per
  * row (channels_first T250 C256 K31 56.6 -> 49.5 us, T500 C256 K33 118.5
- * -> 114.4 us, T500 C64 K33 M4 108.1 -> 99.7 us). On the Intel Xeon of
- * earlier reports the 128-bit stores had measured faster there (the
- * transposes out 19 against 25 % of quartznet_b1_cf's time): one path,
- * tuned for the machine the targets are measured on. */
+ * -> 114.4 us, T500 C64 K33 M4 108.1 -> 99.7 us). On Intel, results leave
+ * unaligned rows through vtranspose_copy_lanes instead. */
 #define VTRANSPOSE_COPY 1
 /* Columns c .. c + 3 of row 4q + i. Uniform rows are reached from the
  * quarter's first row, which gcc addresses as base + i * stride, instead of
@@ -107,6 +105,37 @@ static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows s
     _mm512_storeu_ps(quarter + stride, _mm512_shuffle_ps(t0, t2, 0xEE));
     _mm512_storeu_ps(quarter + 2 * stride, _mm512_shuffle_ps(t1, t3, 0x44));
     _mm512_storeu_ps(quarter + 3 * stride, _mm512_shuffle_ps(t1, t3, 0xEE));
+  }
+}
+
+/* The same transpose for rows whose whole stores would split lines: 4 x 4
+ * transposes within the lanes of whole rows, then each 128-bit lane stored
+ * where it belongs (an extract to memory, no shuffle). On the Intel Xeon
+ * (Sapphire Rapids class), channels_first through channel blocks, `same`,
+ * alternating runs, medians: T250 C256 K31 37.7 -> 34.6 us, T200 C256 K21
+ * 25.5 -> 23.0, T250 C1024 K31 170 -> 155, T750 C256 K33 119 -> 113, T500
+ * C64 K33 M4 69.8 -> 66.6, T500 C256 K33 74.0 -> 72.9; T600 level, T1000
+ * C256 K33 155 -> 160. AMD Zen 4 measured whole stores faster (see
+ * vtranspose_copy), so the CPU's traits pick (line_split_stores_slow). */
+#define VTRANSPOSE_COPY_LANES 1
+static inline __attribute__((always_inline)) void
+vtranspose_copy_lanes(struct vrows src, float *dst, size_t stride) {
+  for (int g = 0; g < 16; g += 4) {
+    __m512 r[4];
+    for (int i = 0; i < 4; i++)
+      r[i] = _mm512_loadu_ps(vrow(src, (size_t)(g + i)));
+    const __m512 t0 = _mm512_unpacklo_ps(r[0], r[1]), t1 = _mm512_unpackhi_ps(r[0], r[1]);
+    const __m512 t2 = _mm512_unpacklo_ps(r[2], r[3]), t3 = _mm512_unpackhi_ps(r[2], r[3]);
+    /* u[k], lane L: column 4L + k of rows g .. g + 3 */
+    const __m512 u[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
+                         _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
+    for (int k = 0; k < 4; k++) {
+      float *column = dst + (size_t)k * stride + (size_t)g;
+      _mm_storeu_ps(column, _mm512_castps512_ps128(u[k]));
+      _mm_storeu_ps(column + 4 * stride, _mm512_extractf32x4_ps(u[k], 1));
+      _mm_storeu_ps(column + 8 * stride, _mm512_extractf32x4_ps(u[k], 2));
+      _mm_storeu_ps(column + 12 * stride, _mm512_extractf32x4_ps(u[k], 3));
+    }
   }
 }
 

@@ -1893,11 +1893,23 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
       dst[(r - lo) * VLEN + l] = rows[offset[l] + r];
 }
 
+#ifndef VTRANSPOSE_COPY_LANES
+#define VTRANSPOSE_COPY_LANES 0 /* the one transpose serves */
+#define vtranspose_copy_lanes vtranspose_copy
+#endif
+
 /* out[l * out_stride + t] = tile[t * tile_stride + l] for `steps` steps and
- * `lanes` channels: a channels-last tile back to channel rows. */
+ * `lanes` channels: a channels-last tile back to channel rows, each row of
+ * a transpose stored whole, or as 16-byte pieces where whole stores would
+ * split lines on a CPU that they slow (see vtranspose_copy_lanes). */
 static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
-                             float *out, size_t out_stride) {
+                             float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu) {
   size_t t = 0;
+  if (lanes == VLEN && VTRANSPOSE_COPY_LANES && cpu.line_split_stores_slow &&
+      ((uintptr_t)out | out_stride * sizeof(float)) % CACHE_LINE_BYTES != 0)
+    for (; t + VLEN <= steps; t += VLEN)
+      vtranspose_copy_lanes((struct vrows){tile + t * tile_stride, tile_stride, NULL}, out + t,
+                            out_stride);
   if (lanes == VLEN)
     for (; t + VLEN <= steps; t += VLEN)
       vtranspose_copy((struct vrows){tile + t * tile_stride, tile_stride, NULL}, out + t,
