@@ -407,7 +407,9 @@ struct block_run {
   size_t x_step, y_step, w_step, bias_step; /* floats from one block to the next */
   size_t lanes;       /* of every block */
   dwconv1d_activation act;
-  const struct block_rows *border; /* if set, one block whose rows these are */
+  const struct block_rows *border; /* if set, the first block's rows, taps in
+                                    * the padding read as zeros: block b
+                                    * reads them b * x_step floats on */
   size_t m;       /* > 1 where the blocks expand their rows (see dwconv1d_tile):
                    * x is then the rows' input channel 0, and block b reads
                    * from x + b * x_step + (channel + b * VLEN) / m: expanding
@@ -532,17 +534,25 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
   }
 }
 
+/* Border blocks side by side along channels (see block_run), their lanes
+ * and expansion read at run time. */
+static inline __attribute__((always_inline)) void
+conv_run_short_border(const struct block_run *run, const size_t k, const size_t s) {
+  struct block_rows src = *run->border;
+  for (size_t b = 0; b < run->blocks; b++, src.x += run->x_step)
+    short_block(&src, run->w + b * run->w_step, k, s, run->lanes, true, src.ex != NULL,
+                run->y + b * run->y_step, run->out_stride, vload(run->bias + b * run->bias_step),
+                run->act);
+}
+
 /* Per K and stride, four instances: whole plain vectors, a tail vector
- * (fewer than VLEN channels), expansions, and border blocks, whose lanes
- * and expansion are read at run time (a few blocks per channel vector).
- * Tails kept apart from the others: through the border blocks' checks, or
- * an identity permute, they ran 20 % and 9 % slower (AVX-512 B1 T1000 C50
- * K5 same). */
+ * (fewer than VLEN channels), expansions, and border blocks. Tails kept
+ * apart from the others: through the border blocks' checks, or an identity
+ * permute, they ran 20 % and 9 % slower (AVX-512 B1 T1000 C50 K5 same). */
 #define SHORT_CASE(K, S)                                                                     \
   case (K) * 2 + (S) - 1:                                                                    \
     if (run->border)                                                                         \
-      short_block(run->border, run->w, K, S, run->lanes, true, run->border->ex != NULL,      \
-                  run->y, run->out_stride, vload(run->bias), run->act);                      \
+      conv_run_short_border(run, K, S);                                                      \
     else if (run->m > 1)                                                                     \
       conv_run_short(run, K, S, run->lanes, true);                                           \
     else if (run->lanes == VLEN)                                                             \
@@ -1048,6 +1058,27 @@ static void conv_steps_across(const struct dwconv1d_geometry *g,
   }
 }
 
+/* Steps [t, t + UNROLL_T) of a rows-of-channels tile, some of whose taps
+ * fall in the padding, short kernels without expansion: the whole vectors
+ * as one run of border blocks, the tail vector alone. */
+static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                             size_t t, size_t int_lo, size_t int_hi) {
+  const size_t whole = tile->channels / VLEN * VLEN;
+  const struct block_rows src = {.x = tile->input, .stride = tile->input_stride,
+                                 .first = t * g->stride, .pad_left = g->pad_left,
+                                 .in_steps = g->in_steps, .row_base = tile->row_base};
+  const struct block_run run = {.y = tile->output + (t - tile->t_begin) * tile->output_stride,
+                                .out_stride = tile->output_stride, .w = tile->weights,
+                                .bias = tile->bias, .blocks = whole / VLEN, .x_step = VLEN,
+                                .y_step = VLEN, .w_step = g->kernel_size * VLEN,
+                                .bias_step = VLEN, .lanes = VLEN, .act = tile->activation,
+                                .border = &src, .m = 1};
+  if (run.blocks > 0)
+    conv_run_short_any(&run, g->kernel_size, g->stride);
+  if (whole < tile->channels)
+    conv_channel_vector(g, tile, whole, t, t + UNROLL_T, int_lo, int_hi);
+}
+
 #if VREGS >= 32
 /* Interior steps t .. t + UNROLL_T - 1 and t + d .. t + d + UNROLL_T - 1
  * of every channel vector of a rows-of-channels tile, as pairs (see
@@ -1182,6 +1213,8 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       conv_rows_block(g, tile, t, 1, prefetch);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
       conv_steps_across(g, tile, t, t1);
+    else if (t1 - t == UNROLL_T && is_short(g) && tile->depth_multiplier <= 1)
+      conv_rows_border(g, tile, t, int_lo, int_hi);
     else
       for (size_t c = 0; c < tile->channels; c += VLEN)
         conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
