@@ -377,17 +377,21 @@ static void conv_block_wide(const float *x, size_t row_stride, const float *w,
   const struct block_rows src = {.x = x, .stride = row_stride};
   window_block(&src, w, kernel_size, bias, y, out_stride, act, WIDE_T, false);
 }
+#endif
 
 /* A border block of n = UNROLL_T or WIDE_T steps (see block_rows). */
 static void conv_border_window(const struct block_rows *src, const float *w, size_t kernel_size,
                                vfloat bias, float *y, size_t out_stride, dwconv1d_activation act,
                                size_t n) {
-  if (n == WIDE_T)
+#if WIDE_T > UNROLL_T
+  if (n == WIDE_T) {
     window_block(src, w, kernel_size, bias, y, out_stride, act, WIDE_T, true);
-  else
-    window_block(src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, true);
-}
+    return;
+  }
 #endif
+  (void)n;
+  window_block(src, w, kernel_size, bias, y, out_stride, act, UNROLL_T, true);
+}
 #endif
 
 enum output_prefetch { PREFETCH_NONE, PREFETCH_L2, PREFETCH_L1 };
@@ -676,6 +680,13 @@ static inline bool is_short(const struct dwconv1d_geometry *g) {
   return g->kernel_size <= SHORT_TAPS && g->dilation == 1 && g->stride <= 2;
 }
 
+/* Whether interior blocks of whole vectors run as windows (see
+ * conv_interior_run; short kernels take theirs first). */
+static inline bool windowed(const struct dwconv1d_geometry *g) {
+  return HAVE_WINDOW && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8 &&
+         !is_short(g);
+}
+
 /* Whether interior blocks of `lanes` channels take WIDE_T steps. */
 static inline bool wide_blocks(const struct dwconv1d_geometry *g, size_t lanes) {
   return WIDE_T > UNROLL_T && lanes == VLEN && g->stride == 1 && g->dilation == 1 &&
@@ -751,14 +762,14 @@ static inline size_t block_rows(const struct dwconv1d_geometry *g, size_t n) {
 
 /* Steps [t, t + n) (n = UNROLL_T, or WIDE_T where wide_blocks holds) of the
  * channel vector at c, `lanes` wide, some of whose taps fall in the
- * padding. Windows read the rows in place; other kernels get the copy,
- * whose rows the caller checks fit BORDER_ROWS. */
+ * padding. Windows and short kernels read the rows in place; other
+ * kernels get the copy, whose rows the caller checks fit BORDER_ROWS. */
 static void conv_border_block(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               const float *xin, size_t t, size_t c, const float *w, size_t n,
                               size_t lanes) {
   const size_t first = t * g->stride;
-#if WIDE_T > UNROLL_T
-  if (wide_blocks(g, lanes)) {
+#if HAVE_WINDOW
+  if (lanes == VLEN && windowed(g)) {
     const struct block_rows src = {.x = xin, .stride = tile->input_stride, .first = first,
                                    .pad_left = g->pad_left, .in_steps = g->in_steps,
                                    .row_base = tile->row_base};
@@ -863,7 +874,8 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
                                                     : UNROLL_T;
       /* A short block (a decoding step, a tile's last steps) is cheaper
        * step by step than as a whole block with its activation. */
-      if (count >= UNROLL_T && (wide || block_rows(g, count) <= BORDER_ROWS))
+      if (count >= UNROLL_T &&
+          ((lanes == VLEN && windowed(g)) || block_rows(g, count) <= BORDER_ROWS))
         conv_border_block(g, tile, xin, t, c, w, count, lanes);
       else
         for (size_t r = 0; r < count; r++)
@@ -1058,25 +1070,44 @@ static void conv_steps_across(const struct dwconv1d_geometry *g,
   }
 }
 
-/* Steps [t, t + UNROLL_T) of a rows-of-channels tile, some of whose taps
- * fall in the padding, short kernels without expansion: the whole vectors
- * as one run of border blocks, the tail vector alone. */
+/* Steps [t, t + n) of a rows-of-channels tile, some of whose taps fall in
+ * the padding, without expansion, for short kernels (n = UNROLL_T) and
+ * windows (n = UNROLL_T, or WIDE_T where wide_blocks holds): the whole
+ * vectors one after another, reading their rows in place, without
+ * conv_channel_vector's set-up for each (short kernels as one run of
+ * border blocks); the tail vector alone. Vector by vector, a short call's
+ * border blocks had cost 2.5x an interior block. */
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
-                             size_t t, size_t int_lo, size_t int_hi) {
-  const size_t whole = tile->channels / VLEN * VLEN;
-  const struct block_rows src = {.x = tile->input, .stride = tile->input_stride,
-                                 .first = t * g->stride, .pad_left = g->pad_left,
-                                 .in_steps = g->in_steps, .row_base = tile->row_base};
-  const struct block_run run = {.y = tile->output + (t - tile->t_begin) * tile->output_stride,
-                                .out_stride = tile->output_stride, .w = tile->weights,
-                                .bias = tile->bias, .blocks = whole / VLEN, .x_step = VLEN,
-                                .y_step = VLEN, .w_step = g->kernel_size * VLEN,
-                                .bias_step = VLEN, .lanes = VLEN, .act = tile->activation,
-                                .border = &src, .m = 1};
-  if (run.blocks > 0)
-    conv_run_short_any(&run, g->kernel_size, g->stride);
+                             size_t t, size_t n, size_t int_lo, size_t int_hi) {
+  const size_t whole = tile->channels / VLEN * VLEN, k = g->kernel_size;
+  struct block_rows src = {.x = tile->input, .stride = tile->input_stride,
+                           .first = t * g->stride, .pad_left = g->pad_left,
+                           .in_steps = g->in_steps, .row_base = tile->row_base};
+  float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+#if HAVE_WINDOW
+  if (windowed(g)) {
+    for (size_t c = 0; c < whole; c += VLEN, src.x += VLEN)
+      conv_border_window(&src, tile->weights + c * k, k, vload(tile->bias + c), y + c,
+                         tile->output_stride, tile->activation, n);
+  } else
+#endif
+  if (whole > 0) {
+    const struct block_run run = {.y = y, .out_stride = tile->output_stride,
+                                  .w = tile->weights, .bias = tile->bias,
+                                  .blocks = whole / VLEN, .x_step = VLEN, .y_step = VLEN,
+                                  .w_step = k * VLEN, .bias_step = VLEN, .lanes = VLEN,
+                                  .act = tile->activation, .border = &src, .m = 1};
+    conv_run_short_any(&run, k, g->stride);
+  }
   if (whole < tile->channels)
-    conv_channel_vector(g, tile, whole, t, t + UNROLL_T, int_lo, int_hi);
+    conv_channel_vector(g, tile, whole, t, t + n, int_lo, int_hi);
+}
+
+/* Whether conv_rows_border takes steps [t, t + n) of a tile's border. */
+static inline bool rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                               size_t n) {
+  const bool whole_block = n == UNROLL_T || (n == WIDE_T && wide_blocks(g, VLEN));
+  return tile->depth_multiplier <= 1 && whole_block && (is_short(g) || windowed(g));
 }
 
 #if VREGS >= 32
@@ -1213,8 +1244,8 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       conv_rows_block(g, tile, t, 1, prefetch);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
       conv_steps_across(g, tile, t, t1);
-    else if (t1 - t == UNROLL_T && is_short(g) && tile->depth_multiplier <= 1)
-      conv_rows_border(g, tile, t, int_lo, int_hi);
+    else if (rows_border(g, tile, t1 - t))
+      conv_rows_border(g, tile, t, t1 - t, int_lo, int_hi);
     else
       for (size_t c = 0; c < tile->channels; c += VLEN)
         conv_channel_vector(g, tile, c, t, t1, int_lo, int_hi);
