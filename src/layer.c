@@ -65,6 +65,17 @@ static bool reads_in_place(const dwconv1d_layer *layer, size_t span) {
          span <= DIRECT_GROUP_MAX_BYTES / row_bytes;
 }
 
+/* channels_first calls of up to this many output steps gather their rows
+ * into channel blocks even for short kernels: along the rows each channel
+ * computes at least half a block of UNROLL_T vectors and pays its border
+ * copies alone, which short rows do not repay. Intel Xeon, same, C512,
+ * rows against gathered: avx512 K3 T16 10.1 against 3.9 us, T32 10.8
+ * against 5.6, T64 12.7 against 10.2, T96 15.4 against 16.0, T128 14.8
+ * against 21.8; K7 T64 14.8 against 11.5; avx2 K4 T32 21.4 against 6.6,
+ * T64 15.4 against 12.9; sse4 T64 23.4 against 21.0, T96 28.3 against
+ * 30.9; B1 T4 C5120 K4 valid SiLU (a decoding step) 210 against 28 us. */
+enum { CF_ROWS_MIN_STEPS = 65 };
+
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
 enum { MAX_PADDED_SPAN = 1024 };
@@ -545,7 +556,7 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
    * except channels_first rows long enough for the kernels' long rows. */
   const size_t span = p->dilation_rate * (p->kernel_size - 1) + 1;
   plan->by_rows = plan->channels_first && p->strides <= 2 &&
-                  (p->kernel_size < GATHER_TAPS ||
+                  ((p->kernel_size < GATHER_TAPS && plan->out_steps >= CF_ROWS_MIN_STEPS) ||
                    (p->strides == 1 && p->dilation_rate == 1 &&
                     layer->kernels->rows_long_pays(p->kernel_size, plan->out_steps, layer->channels,
                                                    layer->cpu)));
