@@ -233,7 +233,9 @@ static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
  * `block_rows` rows after another ([block][row][vlen]), repeating each input
  * channel M times. Consecutive rows of a block are then adjacent in memory, which
  * keeps long kernels clear of the cache-set conflicts that rows of many
- * channels (strides of whole KiB) run into. */
+ * channels (strides of whole KiB) run into. The block of channel b0 (a
+ * multiple of v) starts b0 * block_rows floats on: no division per block,
+ * which a short call's many blocks show. */
 static void gather_rows(const struct forward_plan *plan, const float *x, float *dst,
                         size_t block_rows, size_t lo, size_t hi, size_t c0, size_t width) {
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
@@ -241,7 +243,7 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
   if (plan->channels_first) {
     for (size_t b0 = 0; b0 < width; b0 += v)
       plan->layer->kernels->gather_block_cf(x, plan->steps, c0 + b0, m, min_size(v, width - b0),
-                                            lo, hi, dst + (b0 / v) * block_rows * v);
+                                            lo, hi, dst + b0 * block_rows);
     return;
   }
   /* Without expansion, a few rows at a time across every block: the rows
@@ -252,7 +254,7 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
     const size_t rows = min_size(chunk, hi - r0);
     for (size_t b0 = 0; b0 < width; b0 += v)
       plan->layer->kernels->expand_block(x + r0 * c, c, rows, c0 + b0, m, min_size(v, width - b0),
-                                         dst + ((b0 / v) * block_rows + (r0 - lo)) * v);
+                                         dst + b0 * block_rows + (r0 - lo) * v);
   }
 }
 
@@ -317,7 +319,7 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   size_t base = first, block_rows = rows;
   if (plan->pad_in_workspace) {
     for (size_t b0 = 0; b0 < width; b0 += v) {
-      float *block = ws->gathered + (b0 / v) * rows * v;
+      float *block = ws->gathered + b0 * rows; /* b0 a multiple of v */
       memset(block, 0, (real_lo - first) * v * sizeof(float));
       memset(block + (real_hi - first) * v, 0, (end - real_hi) * v * sizeof(float));
     }
@@ -346,9 +348,9 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
    * results transposed out while they are still in L1 */
   for (size_t c = 0; c < width; c += v) {
     struct dwconv1d_tile one = tile;
-    one.input = ws->gathered + (c / v) * block_rows * v;
+    one.input = ws->gathered + c * block_rows; /* c a multiple of v */
     one.channels = min_size(v, width - c);
-    one.weights = tile.weights + (c / v) * g->kernel_size * v;
+    one.weights = tile.weights + c * g->kernel_size;
     one.bias = tile.bias + c;
     one.output = ws->out_tile;
     one.output_stride = v;

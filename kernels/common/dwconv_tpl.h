@@ -1942,10 +1942,17 @@ static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows s
  * steps [lo, hi) and lanes l < `lanes`. */
 static void gather_block_cf(const float *x, size_t row_stride, size_t first, size_t m,
                             size_t lanes, size_t lo, size_t hi, float *dst) {
-  const float *rows = x + first / m * row_stride;
+  /* lane l reads input row (first + l) / m, counted on from the first
+   * without a division per lane (a short call's 16 divisions per block
+   * cost more than its transposes) */
+  const size_t q0 = m == 1 ? first : first / m;
+  const float *rows = x + q0 * row_stride;
   size_t offset[VLEN], r = lo;
-  for (size_t l = 0; l < lanes; l++)
-    offset[l] = ((first + l) / m - first / m) * row_stride;
+  for (size_t l = 0, q = 0, skip = first - q0 * m; l < lanes; l++) {
+    offset[l] = q * row_stride;
+    if (++skip == m)
+      skip = 0, q++;
+  }
   if (lanes == VLEN && m == 1)
     for (; r + VLEN <= hi; r += VLEN)
       vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * VLEN, VLEN);
