@@ -597,6 +597,14 @@ static inline bool is_dilated_short(const struct dwconv1d_geometry *g) {
 
 static inline __attribute__((always_inline)) void
 conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
+  if (run->border) { /* whole vectors without expansion (see conv_rows_border) */
+    struct block_rows src = *run->border;
+    for (size_t b = 0; b < run->blocks; b++, src.x += run->x_step)
+      short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, true, false,
+                          run->y + b * run->y_step, run->out_stride,
+                          vload(run->bias + b * run->bias_step), run->act);
+    return;
+  }
   for (size_t b = 0; b < run->blocks; b++) {
     const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
     short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, false, false,
@@ -1071,11 +1079,11 @@ static void conv_steps_across(const struct dwconv1d_geometry *g,
 }
 
 /* Steps [t, t + n) of a rows-of-channels tile, some of whose taps fall in
- * the padding, without expansion, for short kernels (n = UNROLL_T) and
- * windows (n = UNROLL_T, or WIDE_T where wide_blocks holds): the whole
- * vectors one after another, reading their rows in place, without
- * conv_channel_vector's set-up for each (short kernels as one run of
- * border blocks); the tail vector alone. Vector by vector, a short call's
+ * the padding, without expansion, for short kernels, dilated ones (d = 2
+ * or 4) included (n = UNROLL_T), and windows (n = UNROLL_T, or WIDE_T
+ * where wide_blocks holds): the whole vectors one after another, reading
+ * their rows in place, without conv_channel_vector's set-up for each (short
+ * kernels as one run of border blocks); the tail vector alone. Vector by vector, a short call's
  * border blocks had cost 2.5x an interior block. */
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t, size_t n, size_t int_lo, size_t int_hi) {
@@ -1097,7 +1105,10 @@ static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwc
                                   .blocks = whole / VLEN, .x_step = VLEN, .y_step = VLEN,
                                   .w_step = k * VLEN, .bias_step = VLEN, .lanes = VLEN,
                                   .act = tile->activation, .border = &src, .m = 1};
-    conv_run_short_any(&run, k, g->stride);
+    if (is_dilated_short(g))
+      conv_run_dilated_any(&run, k, g->dilation);
+    else
+      conv_run_short_any(&run, k, g->stride);
   }
   if (whole < tile->channels)
     conv_channel_vector(g, tile, whole, t, t + n, int_lo, int_hi);
@@ -1107,7 +1118,8 @@ static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwc
 static inline bool rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                                size_t n) {
   const bool whole_block = n == UNROLL_T || (n == WIDE_T && wide_blocks(g, VLEN));
-  return tile->depth_multiplier <= 1 && whole_block && (is_short(g) || windowed(g));
+  return tile->depth_multiplier <= 1 && whole_block &&
+         (is_short(g) || is_dilated_short(g) || windowed(g));
 }
 
 #if VREGS >= 32
