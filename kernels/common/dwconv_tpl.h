@@ -1078,13 +1078,34 @@ static void conv_steps_across(const struct dwconv1d_geometry *g,
   }
 }
 
+/* The whole vectors of an expanding tile's border steps (short kernels;
+ * see conv_rows_border): each vector's border block alone, its input lane
+ * counted on from the last vector's without a division. */
+static void rows_border_expanded(const struct dwconv1d_geometry *g,
+                                 const struct dwconv1d_tile *tile, struct block_rows src, float *y,
+                                 size_t whole) {
+  const size_t m = tile->depth_multiplier, k = g->kernel_size;
+  struct input_lane at = input_lane_of(tile->channel_skip, m);
+  for (size_t c = 0; c < whole; c += VLEN, at = input_lane_after(at, VLEN, m)) {
+    const struct expansion ex = expansion_of(at.skip, m, VLEN);
+    src.x = tile->input + at.q;
+    src.ex = &ex;
+    const struct block_run run = {.y = y + c, .out_stride = tile->output_stride,
+                                  .w = tile->weights + c * k, .bias = tile->bias + c,
+                                  .blocks = 1, .lanes = VLEN, .act = tile->activation,
+                                  .border = &src, .m = m};
+    conv_run_short_any(&run, k, g->stride);
+  }
+}
+
 /* Steps [t, t + n) of a rows-of-channels tile, some of whose taps fall in
- * the padding, without expansion, for short kernels, dilated ones (d = 2
- * or 4) included (n = UNROLL_T), and windows (n = UNROLL_T, or WIDE_T
- * where wide_blocks holds): the whole vectors one after another, reading
- * their rows in place, without conv_channel_vector's set-up for each (short
- * kernels as one run of border blocks); the tail vector alone. Vector by vector, a short call's
- * border blocks had cost 2.5x an interior block. */
+ * the padding, for short kernels, dilated ones (d = 2 or 4) and
+ * expansions included (n = UNROLL_T), and windows (n = UNROLL_T, or
+ * WIDE_T where wide_blocks holds): the whole vectors one after another,
+ * reading their rows in place, without conv_channel_vector's set-up for
+ * each (short kernels without expansion as one run of border blocks); the
+ * tail vector alone. Vector by vector, a short call's border blocks had
+ * cost 2.5x an interior block. */
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t, size_t n, size_t int_lo, size_t int_hi) {
   const size_t whole = tile->channels / VLEN * VLEN, k = g->kernel_size;
@@ -1092,6 +1113,9 @@ static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwc
                            .first = t * g->stride, .pad_left = g->pad_left,
                            .in_steps = g->in_steps, .row_base = tile->row_base};
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+  if (tile->depth_multiplier > 1)
+    rows_border_expanded(g, tile, src, y, whole);
+  else
 #if HAVE_WINDOW
   if (windowed(g)) {
     for (size_t c = 0; c < whole; c += VLEN, src.x += VLEN)
@@ -1118,8 +1142,9 @@ static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwc
 static inline bool rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                                size_t n) {
   const bool whole_block = n == UNROLL_T || (n == WIDE_T && wide_blocks(g, VLEN));
-  return tile->depth_multiplier <= 1 && whole_block &&
-         (is_short(g) || is_dilated_short(g) || windowed(g));
+  if (tile->depth_multiplier > 1) /* expansions run in place for short kernels */
+    return whole_block && is_short(g);
+  return whole_block && (is_short(g) || is_dilated_short(g) || windowed(g));
 }
 
 #if VREGS >= 32
