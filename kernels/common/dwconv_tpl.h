@@ -538,15 +538,16 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
   }
 }
 
-/* Border blocks side by side along channels (see block_run), their lanes
- * and expansion read at run time. */
+/* Border blocks side by side along channels (see block_run): dilation d
+ * (1, 2 or 4), lanes and expansion as the caller says. */
 static inline __attribute__((always_inline)) void
-conv_run_short_border(const struct block_run *run, const size_t k, const size_t s) {
+conv_run_border(const struct block_run *run, const size_t k, const size_t s, const size_t d,
+                size_t lanes, const bool expand) {
   struct block_rows src = *run->border;
   for (size_t b = 0; b < run->blocks; b++, src.x += run->x_step)
-    short_block(&src, run->w + b * run->w_step, k, s, run->lanes, true, src.ex != NULL,
-                run->y + b * run->y_step, run->out_stride, vload(run->bias + b * run->bias_step),
-                run->act);
+    short_block_dilated(&src, run->w + b * run->w_step, k, s, d, lanes, true, expand,
+                        run->y + b * run->y_step, run->out_stride,
+                        vload(run->bias + b * run->bias_step), run->act);
 }
 
 /* Per K and stride, four instances: whole plain vectors, a tail vector
@@ -556,7 +557,7 @@ conv_run_short_border(const struct block_run *run, const size_t k, const size_t 
 #define SHORT_CASE(K, S)                                                                     \
   case (K) * 2 + (S) - 1:                                                                    \
     if (run->border)                                                                         \
-      conv_run_short_border(run, K, S);                                                      \
+      conv_run_border(run, K, S, 1, run->lanes, run->border->ex != NULL);                    \
     else if (run->m > 1)                                                                     \
       conv_run_short(run, K, S, run->lanes, true);                                           \
     else if (run->lanes == VLEN)                                                             \
@@ -598,11 +599,7 @@ static inline bool is_dilated_short(const struct dwconv1d_geometry *g) {
 static inline __attribute__((always_inline)) void
 conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
   if (run->border) { /* whole vectors without expansion (see conv_rows_border) */
-    struct block_rows src = *run->border;
-    for (size_t b = 0; b < run->blocks; b++, src.x += run->x_step)
-      short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, true, false,
-                          run->y + b * run->y_step, run->out_stride,
-                          vload(run->bias + b * run->bias_step), run->act);
+    conv_run_border(run, k, 1, d, VLEN, false);
     return;
   }
   for (size_t b = 0; b < run->blocks; b++) {
@@ -697,8 +694,7 @@ static inline bool windowed(const struct dwconv1d_geometry *g) {
 
 /* Whether interior blocks of `lanes` channels take WIDE_T steps. */
 static inline bool wide_blocks(const struct dwconv1d_geometry *g, size_t lanes) {
-  return WIDE_T > UNROLL_T && lanes == VLEN && g->stride == 1 && g->dilation == 1 &&
-         !is_short(g);
+  return WIDE_T > UNROLL_T && lanes == VLEN && windowed(g);
 }
 
 /* Whether interior steps of `lanes` channels, dilation d > 1, go as phased
@@ -743,7 +739,7 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
     float *y = run->y + b * run->y_step;
     const vfloat bias = vload(run->bias + b * run->bias_step);
 #if HAVE_WINDOW
-    if (run->lanes == VLEN && g->stride == 1 && g->dilation == 1 && g->kernel_size >= 8)
+    if (run->lanes == VLEN && windowed(g))
       conv_block_window(x, run->row_stride, w, g->kernel_size, bias, y, run->out_stride,
                         run->act);
     else
