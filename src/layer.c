@@ -338,7 +338,8 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
   tile.input_stride = v;
   tile.channel_stride = block_rows * v;
   tile.row_base = row_base;
-  if (!plan->channels_first) {
+  /* channels_first with one output step: its results lie as channels_last's */
+  if (!plan->channels_first || plan->out_steps == 1) {
     tile.output = out;
     tile.output_stride = out_stride;
     plan->layer->kernels->conv_tile(&padded, &tile);

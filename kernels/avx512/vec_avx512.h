@@ -87,25 +87,46 @@ static inline __attribute__((always_inline)) __m128 vrow_piece(struct vrows src,
   const float *quarter = src.base + 4 * q * src.stride;
   return _mm_loadu_ps(quarter + i * src.stride + c);
 }
-static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
-                                                                   size_t stride) {
-  for (int c = 0; c < 16; c += 4) {
+/* The piece of a partial block (see vtranspose_copy_part): zeros past its
+ * rows, and only the columns before `cols` read. */
+static inline __attribute__((always_inline)) __m128
+vrow_piece_part(struct vrows src, size_t q, size_t i, int c, size_t rows, size_t cols) {
+  if (4 * q + i >= rows)
+    return _mm_setzero_ps();
+  if ((size_t)c + 4 <= cols)
+    return vrow_piece(src, q, i, c);
+  const __m128i mask = _mm_cmpgt_epi32(_mm_set1_epi32((int)(cols - (size_t)c)),
+                                       _mm_setr_epi32(0, 1, 2, 3));
+  return _mm_maskload_ps(vrow(src, 4 * q + i) + c, mask);
+}
+#define VTRANSPOSE_COPY_PART 1
+static inline __attribute__((always_inline)) void
+vtranspose_copy_part(struct vrows src, float *dst, size_t stride, size_t rows, size_t cols) {
+  for (int c = 0; (size_t)c < cols; c += 4) {
     __m512 a[4]; /* a[i], lane L: row 4L + i, columns c .. c + 3 */
     for (int i = 0; i < 4; i++) {
-      a[i] = _mm512_castps128_ps512(vrow_piece(src, 0, i, c));
-      a[i] = _mm512_insertf32x4(a[i], vrow_piece(src, 1, i, c), 1);
-      a[i] = _mm512_insertf32x4(a[i], vrow_piece(src, 2, i, c), 2);
-      a[i] = _mm512_insertf32x4(a[i], vrow_piece(src, 3, i, c), 3);
+      a[i] = _mm512_castps128_ps512(vrow_piece_part(src, 0, (size_t)i, c, rows, cols));
+      a[i] = _mm512_insertf32x4(a[i], vrow_piece_part(src, 1, (size_t)i, c, rows, cols), 1);
+      a[i] = _mm512_insertf32x4(a[i], vrow_piece_part(src, 2, (size_t)i, c, rows, cols), 2);
+      a[i] = _mm512_insertf32x4(a[i], vrow_piece_part(src, 3, (size_t)i, c, rows, cols), 3);
     }
     const __m512 t0 = _mm512_unpacklo_ps(a[0], a[1]), t1 = _mm512_unpackhi_ps(a[0], a[1]);
     const __m512 t2 = _mm512_unpacklo_ps(a[2], a[3]), t3 = _mm512_unpackhi_ps(a[2], a[3]);
     /* column c + k of all 16 rows */
-    float *quarter = dst + (size_t)c * stride;
-    _mm512_storeu_ps(quarter, _mm512_shuffle_ps(t0, t2, 0x44));
-    _mm512_storeu_ps(quarter + stride, _mm512_shuffle_ps(t0, t2, 0xEE));
-    _mm512_storeu_ps(quarter + 2 * stride, _mm512_shuffle_ps(t1, t3, 0x44));
-    _mm512_storeu_ps(quarter + 3 * stride, _mm512_shuffle_ps(t1, t3, 0xEE));
+    const __m512 col[4] = {_mm512_shuffle_ps(t0, t2, 0x44), _mm512_shuffle_ps(t0, t2, 0xEE),
+                           _mm512_shuffle_ps(t1, t3, 0x44), _mm512_shuffle_ps(t1, t3, 0xEE)};
+    for (int k = 0; k < 4 && (size_t)(c + k) < cols; k++) {
+      float *row = dst + (size_t)(c + k) * stride;
+      if (rows == 16)
+        _mm512_storeu_ps(row, col[k]);
+      else
+        _mm512_mask_storeu_ps(row, tail_mask(rows), col[k]);
+    }
   }
+}
+static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
+                                                                   size_t stride) {
+  vtranspose_copy_part(src, dst, stride, 16, 16);
 }
 
 /* The same transpose for rows whose whole stores would split lines: 4 x 4

@@ -1957,17 +1957,28 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
 
 /* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */
 
-#ifndef VTRANSPOSE_COPY
-/* dst[l * stride + i] = row i [l] for a VLEN x VLEN block: the layer's
- * in-register transpose. */
-static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
-                                                                   size_t stride) {
+#ifndef VTRANSPOSE_COPY_PART
+/* dst[l * stride + i] = row i [l] for rows i < `rows` and columns
+ * l < `cols` of a block of at most VLEN x VLEN: the layer's in-register
+ * transpose, which reads and writes nothing outside that part (a short
+ * call's last steps or a block's last channels, which went a float at a
+ * time). */
+static inline __attribute__((always_inline)) void
+vtranspose_copy_part(struct vrows src, float *dst, size_t stride, size_t rows, size_t cols) {
   vfloat v[VLEN];
   for (size_t i = 0; i < VLEN; i++)
-    v[i] = vload(vrow(src, i));
+    v[i] = i < rows ? load_lanes(vrow(src, i), cols) : vzero();
   vtranspose(v);
-  for (size_t l = 0; l < VLEN; l++)
-    vstore(dst + l * stride, v[l]);
+  for (size_t l = 0; l < cols; l++)
+    store_lanes(dst + l * stride, v[l], rows);
+}
+#endif
+
+#ifndef VTRANSPOSE_COPY
+/* The whole VLEN x VLEN block. */
+static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows src, float *dst,
+                                                                   size_t stride) {
+  vtranspose_copy_part(src, dst, stride, VLEN, VLEN);
 }
 #endif
 
@@ -1986,15 +1997,21 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
     if (++skip == m)
       skip = 0, q++;
   }
+  const struct vrows src = {rows, m == 1 ? row_stride : 0, m == 1 ? NULL : offset};
   if (lanes == VLEN && m == 1)
     for (; r + VLEN <= hi; r += VLEN)
       vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * VLEN, VLEN);
   else if (lanes == VLEN)
     for (; r + VLEN <= hi; r += VLEN)
       vtranspose_copy((struct vrows){rows + r, 0, offset}, dst + (r - lo) * VLEN, VLEN);
-  for (; r < hi; r++)
-    for (size_t l = 0; l < lanes; l++)
-      dst[(r - lo) * VLEN + l] = rows[offset[l] + r];
+  for (; r < hi; r += VLEN) { /* whole blocks' rows a constant count */
+    const struct vrows part = {src.base + r, src.stride, src.offset};
+    const size_t cols = hi - r < VLEN ? hi - r : VLEN;
+    if (lanes == VLEN)
+      vtranspose_copy_part(part, dst + (r - lo) * VLEN, VLEN, VLEN, cols);
+    else
+      vtranspose_copy_part(part, dst + (r - lo) * VLEN, VLEN, lanes, cols);
+  }
 }
 
 #ifndef VTRANSPOSE_COPY_LANES
