@@ -1982,10 +1982,10 @@ static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows s
 }
 #endif
 
-/* dst[(r - lo) * VLEN + l] = x[((first + l) / m) * row_stride + r] for
- * steps [lo, hi) and lanes l < `lanes`. */
+/* dst[(r - lo) * dst_stride + l] = x[((first + l) / m) * row_stride + r]
+ * for steps [lo, hi) and lanes l < `lanes`. */
 static void gather_block_cf(const float *x, size_t row_stride, size_t first, size_t m,
-                            size_t lanes, size_t lo, size_t hi, float *dst) {
+                            size_t lanes, size_t lo, size_t hi, float *dst, size_t dst_stride) {
   /* lane l reads input row (first + l) / m, counted on from the first
    * without a division per lane (a short call's 16 divisions per block
    * cost more than its transposes) */
@@ -2000,17 +2000,19 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
   const struct vrows src = {rows, m == 1 ? row_stride : 0, m == 1 ? NULL : offset};
   if (lanes == VLEN && m == 1)
     for (; r + VLEN <= hi; r += VLEN)
-      vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * VLEN, VLEN);
+      vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * dst_stride,
+                      dst_stride);
   else if (lanes == VLEN)
     for (; r + VLEN <= hi; r += VLEN)
-      vtranspose_copy((struct vrows){rows + r, 0, offset}, dst + (r - lo) * VLEN, VLEN);
+      vtranspose_copy((struct vrows){rows + r, 0, offset}, dst + (r - lo) * dst_stride,
+                      dst_stride);
   for (; r < hi; r += VLEN) { /* whole blocks' rows a constant count */
     const struct vrows part = {src.base + r, src.stride, src.offset};
     const size_t cols = hi - r < VLEN ? hi - r : VLEN;
     if (lanes == VLEN)
-      vtranspose_copy_part(part, dst + (r - lo) * VLEN, VLEN, VLEN, cols);
+      vtranspose_copy_part(part, dst + (r - lo) * dst_stride, dst_stride, VLEN, cols);
     else
-      vtranspose_copy_part(part, dst + (r - lo) * VLEN, VLEN, lanes, cols);
+      vtranspose_copy_part(part, dst + (r - lo) * dst_stride, dst_stride, lanes, cols);
   }
 }
 
