@@ -1992,7 +1992,7 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
   const size_t q0 = m == 1 ? first : first / m;
   const float *rows = x + q0 * row_stride;
   size_t offset[VLEN], r = lo;
-  for (size_t l = 0, q = 0, skip = first - q0 * m; l < lanes; l++) {
+  for (size_t l = 0, q = 0, skip = first - q0 * m; m > 1 && l < lanes; l++) {
     offset[l] = q * row_stride;
     if (++skip == m)
       skip = 0, q++;
