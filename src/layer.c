@@ -489,10 +489,11 @@ static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
     rows = min_size(rows, plan->steps);
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t v = plan->layer->kernels->vlen;
-  sizes[0] = plan->gather ? rows * (ceil_div(width, v) * v) : 0;
+  const size_t across = ceil_div(width, v) * v; /* a tile's channels in whole vectors */
+  sizes[0] = plan->gather ? rows * across : 0;
   sizes[1] = !plan->gather || !plan->channels_first ? 0
-             : plan->gathered_across                 ? tile_steps * (ceil_div(width, v) * v)
-                                                     : min_size(plan->gather_steps, CF_CHUNK_STEPS) * v;
+             : plan->gathered_across ? tile_steps * across /* all its steps at once */
+                                     : min_size(plan->gather_steps, CF_CHUNK_STEPS) * v;
   sizes[2] = act != DWCONV1D_ACTIVATION_GLU ? 0
              : plan->channels_first       ? plan->channels_per_task * plan->out_steps
                                           : plan->time_per_task * plan->layer->out_channels;

@@ -550,6 +550,19 @@ conv_run_border(const struct block_run *run, const size_t k, const size_t s, con
                         vload(run->bias + b * run->bias_step), run->act);
 }
 
+/* The (K, stride) pairs of the short kernels' instances: K of 1 ..
+ * SHORT_TAPS, stride 1 or 2. */
+#if VREGS >= 32
+#define SHORT_KS_WIDE(X)                                                                     \
+  X(9, 1) X(10, 1) X(11, 1) X(12, 1) X(13, 1) X(14, 1) X(15, 1)                              \
+  X(9, 2) X(10, 2) X(11, 2) X(12, 2) X(13, 2) X(14, 2) X(15, 2)
+#else
+#define SHORT_KS_WIDE(X)
+#endif
+#define SHORT_KS(X)                                                                          \
+  X(1, 1) X(2, 1) X(3, 1) X(4, 1) X(5, 1) X(6, 1) X(7, 1) X(8, 1)                            \
+  X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2) X(6, 2) X(7, 2) X(8, 2) SHORT_KS_WIDE(X)
+
 /* Per K and stride, four instances: whole plain vectors, a tail vector
  * (fewer than VLEN channels), expansions, and border blocks. Tails kept
  * apart from the others: through the border blocks' checks, or an identity
@@ -566,19 +579,10 @@ conv_run_border(const struct block_run *run, const size_t k, const size_t s, con
       conv_run_short(run, K, S, run->lanes, false);                                          \
     return;
 
-/* conv_run_short for a K of 1 .. SHORT_TAPS and a stride of 1 or 2. */
+/* conv_run_short for each of SHORT_KS. */
 static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) {
   switch (k * 2 + s - 1) {
-    SHORT_CASE(1, 1) SHORT_CASE(2, 1) SHORT_CASE(3, 1) SHORT_CASE(4, 1)
-    SHORT_CASE(5, 1) SHORT_CASE(6, 1) SHORT_CASE(7, 1) SHORT_CASE(8, 1)
-    SHORT_CASE(1, 2) SHORT_CASE(2, 2) SHORT_CASE(3, 2) SHORT_CASE(4, 2)
-    SHORT_CASE(5, 2) SHORT_CASE(6, 2) SHORT_CASE(7, 2) SHORT_CASE(8, 2)
-#if VREGS >= 32
-    SHORT_CASE(9, 1) SHORT_CASE(10, 1) SHORT_CASE(11, 1) SHORT_CASE(12, 1)
-    SHORT_CASE(13, 1) SHORT_CASE(14, 1) SHORT_CASE(15, 1)
-    SHORT_CASE(9, 2) SHORT_CASE(10, 2) SHORT_CASE(11, 2) SHORT_CASE(12, 2)
-    SHORT_CASE(13, 2) SHORT_CASE(14, 2) SHORT_CASE(15, 2)
-#endif
+    SHORT_KS(SHORT_CASE)
   default:
     break;
   }
@@ -616,23 +620,10 @@ conv_run_border_expanding(const struct block_run *run, const size_t k, const siz
     conv_run_border_expanding(run, K, S);                                                    \
     return;
 
-/* conv_run_border_expanding for a K of 1 .. SHORT_TAPS and a stride of 1 or 2. */
+/* conv_run_border_expanding for each of SHORT_KS. */
 static void conv_run_border_expanding_any(const struct block_run *run, size_t k, size_t s) {
   switch (k * 2 + s - 1) {
-    BORDER_EXPANDING_CASE(1, 1) BORDER_EXPANDING_CASE(2, 1) BORDER_EXPANDING_CASE(3, 1)
-    BORDER_EXPANDING_CASE(4, 1) BORDER_EXPANDING_CASE(5, 1) BORDER_EXPANDING_CASE(6, 1)
-    BORDER_EXPANDING_CASE(7, 1) BORDER_EXPANDING_CASE(8, 1)
-    BORDER_EXPANDING_CASE(1, 2) BORDER_EXPANDING_CASE(2, 2) BORDER_EXPANDING_CASE(3, 2)
-    BORDER_EXPANDING_CASE(4, 2) BORDER_EXPANDING_CASE(5, 2) BORDER_EXPANDING_CASE(6, 2)
-    BORDER_EXPANDING_CASE(7, 2) BORDER_EXPANDING_CASE(8, 2)
-#if VREGS >= 32
-    BORDER_EXPANDING_CASE(9, 1) BORDER_EXPANDING_CASE(10, 1) BORDER_EXPANDING_CASE(11, 1)
-    BORDER_EXPANDING_CASE(12, 1) BORDER_EXPANDING_CASE(13, 1) BORDER_EXPANDING_CASE(14, 1)
-    BORDER_EXPANDING_CASE(15, 1)
-    BORDER_EXPANDING_CASE(9, 2) BORDER_EXPANDING_CASE(10, 2) BORDER_EXPANDING_CASE(11, 2)
-    BORDER_EXPANDING_CASE(12, 2) BORDER_EXPANDING_CASE(13, 2) BORDER_EXPANDING_CASE(14, 2)
-    BORDER_EXPANDING_CASE(15, 2)
-#endif
+    SHORT_KS(BORDER_EXPANDING_CASE)
   default:
     break;
   }
@@ -2056,7 +2047,7 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
     for (; r + VLEN <= hi; r += VLEN)
       vtranspose_copy((struct vrows){rows + r, 0, offset}, dst + (r - lo) * dst_stride,
                       dst_stride);
-  for (; r < hi; r += VLEN) { /* whole blocks' rows a constant count */
+  for (; r < hi; r += VLEN) { /* the last steps, or a tail block's: a whole block's rows constant */
     const struct vrows part = {src.base + r, src.stride, src.offset};
     const size_t cols = hi - r < VLEN ? hi - r : VLEN;
     if (lanes == VLEN)
