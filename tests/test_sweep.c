@@ -539,6 +539,29 @@ static const fixed_case gathered_tiles_cl[] = {
     {25, 3, 35, 450, SAME, LINEAR},
 };
 
+/* Short channels_first calls: up to 20 output steps whose tiles read at
+ * most 48 rows gather rows of channels (CF_ACROSS_MAX_STEPS and _ROWS in
+ * src/layer.c), longer ones channel blocks; each side of both bounds, one
+ * output step (written as channels_last), several 128-channel tiles and a
+ * tail vector, and the transposes of a tile's last steps. */
+static const fixed_case short_calls_cf[] = {
+    {4, 1, 300, 4, VALID, SILU},    {3, 1, 140, 20, SAME, RELU},   {3, 1, 140, 21, SAME, LINEAR},
+    {33, 1, 40, 16, SAME, LINEAR},  {33, 1, 40, 17, SAME, GELU},   {31, 1, 67, 13, CAUSAL, SILU},
+    {5, 1, 67, 13, CAUSAL, SILU},   {9, 2, 50, 20, SAME, LINEAR},  {7, 1, 20, 40, SAME, RELU},
+};
+
+static const fixed_case short_calls_cf_stride2[] = {
+    {5, 1, 70, 9, SAME, LINEAR}, {3, 1, 130, 40, VALID, SILU}, {4, 1, 33, 41, CAUSAL, RELU},
+};
+
+/* Expansions' border groups on channels_last rows (short kernels run them
+ * as one run, a pass per set of vectors that share an expansion): M 2, 3
+ * and 4, whole vectors and a tail. */
+static const fixed_case expanded_borders[] = {
+    {5, 1, 13, 33, CAUSAL, GELU}, {5, 1, 32, 32, SAME, LINEAR}, {3, 1, 100, 16, SAME, SILU},
+    {8, 1, 21, 40, SAME, RELU},
+};
+
 /* Calls whose input passes the layer's PREFETCH_INPUT_MIN_BYTES (8 MiB
  * over the batch of 2), where the rows-of-channels short kernels of SSE4.1
  * fetch their next block's rows ahead: the same results with the fetches
@@ -598,6 +621,17 @@ static const fixed_group fixed_groups[] = {
                   long_rows_cf_multiplied),
     FIXED_GROUP("gathered tiles, channels_first", 0x6A7000u, CF, 1, gathered_tiles_cf),
     FIXED_GROUP("gathered tiles, channels_last", 0x6A7100u, CL, 1, gathered_tiles_cl),
+    FIXED_GROUP("channels_first short calls", 0x5C0F000u, CF, 1, short_calls_cf),
+    FIXED_GROUP("channels_first short calls, stride 2", 0x5C0F200u, CF, 2,
+                short_calls_cf_stride2),
+    FIXED_GROUP_M("channels_first short calls, depth_multiplier 3", 0x5C0F300u, CF, 1, 3,
+                  short_calls_cf),
+    FIXED_GROUP_M("expansions' border groups, depth_multiplier 2", 0xEB0D200u, CL, 1, 2,
+                  expanded_borders),
+    FIXED_GROUP_M("expansions' border groups, depth_multiplier 3", 0xEB0D300u, CL, 1, 3,
+                  expanded_borders),
+    FIXED_GROUP_M("expansions' border groups, depth_multiplier 4", 0xEB0D400u, CL, 1, 4,
+                  expanded_borders),
     FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),
     FIXED_GROUP("inputs past 8 MiB, stride 2", 0x9F0200u, CL, 2, prefetched_inputs_stride2),
 };
