@@ -46,10 +46,12 @@ struct dwconv1d_stream {
   size_t batch;
   size_t phase;         /* E row where the next output's window starts */
   size_t initial_phase; /* 0 for causal, H for valid */
-  /* batch x (H + 1) x C: each sequence's H state rows, then a staging row
+  /* batch x region_rows(H) x C: each sequence's H state rows start at its
+   * region's row `head`, the same for every sequence; the row after them is
    * where one-step decoding puts the new step, so that the K rows an output
    * reads are evenly spaced and conv_tile reads them in place. */
   float *states;
+  size_t head;
   float *workspace;
   size_t workspace_floats;
 };
@@ -156,6 +158,16 @@ static dwconv1d_status check_sizes(const struct stream_shape *sh, size_t batch, 
                           steps, sh->channels);
   return DWCONV1D_OK;
 }
+
+/* Rows of a stream sequence's region. Instead of shifting its H state rows
+ * by one row each decoding step, the step leaves them where they are and
+ * the window of state rows slides one row down the region; once the window
+ * and its staging row reach the region's end, the rows move back to its
+ * start: H rows moved every H + 2 steps instead of every step. */
+static size_t region_rows(size_t history) { return 2 * (history + 1); }
+
+/* The last row the window may start at: its staging row is the region's last. */
+static size_t max_head(size_t history) { return region_rows(history) - 1 - history; }
 
 /* ------------------------------------------------------------------ */
 /* Workspace                                                          */
@@ -453,7 +465,9 @@ struct push {
   float *output;
   float *states;
   size_t state_stride;         /* floats between slots */
+  size_t head;                 /* a slot's first state row (see region_rows) */
   bool staging;                /* each slot has a staging row after its H rows */
+  bool rebase;                 /* decoding moves the window back to row 0 */
   const ptrdiff_t *slot_index; /* NULL: row b uses slot b */
 };
 
@@ -466,7 +480,9 @@ static bool chunk_of(const struct push *p, size_t b, struct chunk *ch) {
   *ch = (struct chunk){
       .shape = sh,
       .ws = p->ws,
-      .state = p->state_stride > 0 ? p->states + (size_t)slot * p->state_stride : NULL,
+      .state = p->state_stride > 0
+                   ? p->states + (size_t)slot * p->state_stride + p->head * sh->channels
+                   : NULL,
       .input = p->input + b * p->steps * sh->channels,
       .steps = p->steps,
       .phase = p->phase,
@@ -476,26 +492,35 @@ static bool chunk_of(const struct push *p, size_t b, struct chunk *ch) {
   return true;
 }
 
+/* Whether a push decodes one step in place (decode_in_place). */
+static bool decodes_in_place(const struct push *p) {
+  const struct stream_shape *sh = p->shape;
+  return p->staging && p->steps == 1 && p->count == 1 && sh->multiplier == 1 &&
+         sh->history > 0;
+}
+
 /* One-step decoding of sequences [b0, b0 + count) of a stream with M == 1:
  * each new step goes to its sequence's staging row, so a sequence's E rows
- * are its H + 1 slot rows and the sequences are evenly spaced: one conv_tile
- * call reads them all in place, the sequences as its output steps. */
+ * are its H + 1 window rows and the sequences are evenly spaced: one
+ * conv_tile call reads them all in place, the sequences as its output steps.
+ * The window then slides down a row (the caller moves `head`), or, under
+ * `rebase`, its last H rows move to the region's start. */
 static void decode_in_place(const struct push *p, size_t b0, size_t count) {
   const struct stream_shape *sh = p->shape;
   const dwconv1d_layer *layer = sh->layer;
   const size_t c = sh->channels, h = sh->history, cm = sh->out_channels;
-  const size_t k = layer->params.kernel_size;
+  const size_t k = layer->params.kernel_size, rows_apart = p->state_stride / c;
   const bool glu = sh->row_act == DWCONV1D_ACTIVATION_GLU;
-  float *first = p->states + b0 * p->state_stride;
+  float *first = p->states + b0 * p->state_stride + p->head * c;
   const struct dwconv1d_geometry g = {
       .kernel_size = k,
-      .stride = h + 1,
+      .stride = rows_apart,
       .dilation = layer->params.dilation_rate,
       .pad_left = 0,
-      .in_steps = count * (h + 1),
+      .in_steps = count * rows_apart,
   };
   /* Channel tiles small enough that the rows stay in L1 from the step's
-   * copy through the convolution to the shift. */
+   * copy through the convolution to a rebase. */
   size_t width = IN_PLACE_FLOATS / (count * (h + 1)) / DWCONV1D_MAX_VLEN * DWCONV1D_MAX_VLEN;
   width = width < DWCONV1D_MAX_VLEN ? DWCONV1D_MAX_VLEN : width;
   for (size_t c0 = 0; c0 < cm; c0 += width) {
@@ -509,10 +534,10 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
     tile.output = (glu ? p->ws->linear : p->output + b0 * cm) + c0;
     tile.output_stride = cm;
     layer->kernels->conv_tile(&g, &tile);
-    for (size_t i = 0; i < count; i++) {
-      float *state = first + i * p->state_stride + c0;
-      for (size_t r = 0; r < h; r++)
-        memcpy(state + r * c, state + (r + 1) * c, w * sizeof(float));
+    for (size_t i = 0; p->rebase && i < count; i++) {
+      float *window = first + i * p->state_stride + c0;
+      for (size_t r = 0; r < h; r++) /* head > h: the rows do not overlap */
+        memcpy(window - p->head * c + r * c, window + (r + 1) * c, w * sizeof(float));
     }
   }
   for (size_t i = 0; i < count; i++) {
@@ -525,8 +550,7 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
 static void run_push(const struct push *p) {
   if (p->steps == 0)
     return;
-  const struct stream_shape *sh = p->shape;
-  if (p->staging && p->steps == 1 && p->count == 1 && sh->multiplier == 1 && sh->history > 0) {
+  if (decodes_in_place(p)) {
     for (size_t b0 = 0; b0 < p->batch; b0 += DECODE_GROUP)
       decode_in_place(p, b0, min_size(DECODE_GROUP, p->batch - b0));
     return;
@@ -567,7 +591,12 @@ static size_t state_floats(const dwconv1d_stream *stream) {
   return stream->shape.history * stream->shape.channels;
 }
 static size_t state_stride(const dwconv1d_stream *stream) {
-  return (stream->shape.history + 1) * stream->shape.channels;
+  return region_rows(stream->shape.history) * stream->shape.channels;
+}
+
+/* Sequence `row`'s state: H x C floats. */
+static float *state_of(const dwconv1d_stream *stream, size_t row) {
+  return stream->states + row * state_stride(stream) + stream->head * stream->shape.channels;
 }
 
 dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch,
@@ -579,7 +608,7 @@ dwconv1d_status dwconv1d_stream_create(const dwconv1d_layer *layer, size_t batch
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "out must not be NULL");
   const struct stream_shape shape = shape_of(layer);
   size_t floats;
-  if (!dwconv1d_mul_ok(shape.history + 1, shape.channels, &floats) ||
+  if (!dwconv1d_mul_ok(region_rows(shape.history), shape.channels, &floats) ||
       !dwconv1d_mul_ok(floats, batch, &floats) ||
       !dwconv1d_mul_ok(floats, sizeof(float), &(size_t){0}))
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT,
@@ -645,18 +674,23 @@ dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps, cons
   struct workspace ws = {0};
   if (count > 0 && (s = reserve_workspace(stream, steps, count, &ws)) != DWCONV1D_OK)
     return s;
-  const struct push push = {.shape = sh,
-                            .ws = &ws,
-                            .batch = stream->batch,
-                            .steps = steps,
-                            .phase = stream->phase,
-                            .count = count,
-                            .input = input,
-                            .output = output,
-                            .states = stream->states,
-                            .state_stride = state_stride(stream),
-                            .staging = true};
+  struct push push = {.shape = sh,
+                      .ws = &ws,
+                      .batch = stream->batch,
+                      .steps = steps,
+                      .phase = stream->phase,
+                      .count = count,
+                      .input = input,
+                      .output = output,
+                      .states = stream->states,
+                      .state_stride = state_stride(stream),
+                      .head = stream->head,
+                      .staging = true};
+  const bool decoding = decodes_in_place(&push);
+  push.rebase = decoding && stream->head == max_head(sh->history);
   run_push(&push);
+  if (decoding)
+    stream->head = push.rebase ? 0 : stream->head + 1;
   stream->phase = stream->phase + count * sh->stride - steps;
   if (out_steps != NULL)
     *out_steps = count;
@@ -667,6 +701,7 @@ dwconv1d_status dwconv1d_stream_reset(dwconv1d_stream *stream) {
   if (stream == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "stream must not be NULL");
   memset(stream->states, 0, stream->batch * state_stride(stream) * sizeof(float));
+  stream->head = 0;
   stream->phase = stream->initial_phase;
   return DWCONV1D_OK;
 }
@@ -701,7 +736,7 @@ dwconv1d_status dwconv1d_stream_get_state(const dwconv1d_stream *stream, size_t 
   if (n > 0 && dst == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "dst must not be NULL");
   if (n > 0)
-    memcpy(dst, stream->states + row * state_stride(stream), n * sizeof(float));
+    memcpy(dst, state_of(stream, row), n * sizeof(float));
   return DWCONV1D_OK;
 }
 
@@ -713,7 +748,7 @@ dwconv1d_status dwconv1d_stream_set_state(dwconv1d_stream *stream, size_t row, c
   if (n > 0 && src == NULL)
     return dwconv1d_error(DWCONV1D_ERROR_INVALID_ARGUMENT, "src must not be NULL");
   if (n > 0)
-    memcpy(stream->states + row * state_stride(stream), src, n * sizeof(float));
+    memcpy(state_of(stream, row), src, n * sizeof(float));
   return DWCONV1D_OK;
 }
 
@@ -727,7 +762,7 @@ dwconv1d_status dwconv1d_stream_reset_sequence(dwconv1d_stream *stream, size_t r
                           "now %zu, and a new sequence needs %zu (strides=%zu, padding=%s)",
                           row, stream->phase, stream->initial_phase, stream->shape.stride,
                           stream->initial_phase > 0 ? "valid" : "causal");
-  memset(stream->states + row * state_stride(stream), 0, state_floats(stream) * sizeof(float));
+  memset(state_of(stream, row), 0, state_floats(stream) * sizeof(float));
   return DWCONV1D_OK;
 }
 

@@ -159,32 +159,56 @@ static float *forward_whole(const problem *pr, size_t *out_steps) {
   return y;
 }
 
+/* Buffers for one push of up to the whole sequences. */
+typedef struct chunk_buffers {
+  float *in, *out;
+} chunk_buffers;
+
+static chunk_buffers chunk_buffers_make(const problem *pr) {
+  return (chunk_buffers){
+      .in = xmalloc(pr->batch * pr->steps * pr->channels),
+      .out = xmalloc(pr->batch * pr->steps * pr->channels * pr->p.depth_multiplier),
+  };
+}
+
+static void chunk_buffers_free(chunk_buffers *b) {
+  free(b->in);
+  free(b->out);
+}
+
+/* Pushes steps [t, t + n) of the problem's input into `stream`, placing the
+ * outputs into `whole` (total `total` output steps) from output step *done
+ * on. Checks output_steps' forecast. */
+static bool push_slice(const problem *pr, dwconv1d_stream *stream, size_t t, size_t n,
+                       const chunk_buffers *buf, float *whole, size_t total, size_t *done) {
+  slice_steps(pr, pr->input, pr->steps, t, n, buf->in);
+  size_t forecast = SIZE_MAX, got = SIZE_MAX;
+  const bool ok =
+      check(dwconv1d_stream_output_steps(stream, n, &forecast) == DWCONV1D_OK,
+            "stream_output_steps") &&
+      check(dwconv1d_stream_push(stream, n, buf->in, buf->out, &got) == DWCONV1D_OK,
+            "stream_push") &&
+      check(got == forecast, "push completes what output_steps forecast") &&
+      check(*done + got <= total, "a push completes no more outputs than the forward has");
+  if (ok)
+    place_steps(pr, buf->out, *done, got, total, whole);
+  *done += ok ? got : 0;
+  return ok;
+}
+
 /* Pushes steps [t0, t1) of the problem's input into `stream` in random
- * chunks, placing the outputs into `whole` (total `total` output steps)
- * from output step *done on. Checks output_steps' forecasts. */
+ * chunks (see push_slice). */
 static bool push_range(const problem *pr, dwconv1d_stream *stream, size_t t0, size_t t1,
                        test_rng *rng, float *whole, size_t total, size_t *done) {
-  float *chunk_in = xmalloc(pr->batch * pr->steps * pr->channels);
-  float *chunk_out = xmalloc(pr->batch * pr->steps * pr->channels * pr->p.depth_multiplier);
+  chunk_buffers buf = chunk_buffers_make(pr);
   bool ok = true;
   for (size_t t = t0; t < t1 && ok;) {
     size_t n = random_chunk(rng);
     n = n < t1 - t ? n : t1 - t;
-    slice_steps(pr, pr->input, pr->steps, t, n, chunk_in);
-    size_t forecast = SIZE_MAX, got = SIZE_MAX;
-    ok = check(dwconv1d_stream_output_steps(stream, n, &forecast) == DWCONV1D_OK,
-               "stream_output_steps") &&
-         check(dwconv1d_stream_push(stream, n, chunk_in, chunk_out, &got) == DWCONV1D_OK,
-               "stream_push") &&
-         check(got == forecast, "push completes what output_steps forecast") &&
-         check(*done + got <= total, "a push completes no more outputs than the forward has");
-    if (ok)
-      place_steps(pr, chunk_out, *done, got, total, whole);
-    *done += got;
+    ok = push_slice(pr, stream, t, n, &buf, whole, total, done);
     t += n;
   }
-  free(chunk_in);
-  free(chunk_out);
+  chunk_buffers_free(&buf);
   return ok;
 }
 
@@ -399,6 +423,118 @@ static void test_handover(test_rng *rng, size_t cases) {
 }
 
 /* ------------------------------------------------------------------ */
+/* Long decoding                                                       */
+
+/* Hands every row's state and the phase of `from` to `to`. */
+static bool hand_over(const problem *pr, dwconv1d_stream *from, dwconv1d_stream *to,
+                      float *state) {
+  size_t phase = SIZE_MAX;
+  bool ok = check(dwconv1d_stream_get_phase(from, &phase) == DWCONV1D_OK, "stream_get_phase") &&
+            check(dwconv1d_stream_set_phase(to, phase) == DWCONV1D_OK, "stream_set_phase");
+  for (size_t b = 0; ok && b < pr->batch; b++)
+    ok = check(dwconv1d_stream_get_state(from, b, state) == DWCONV1D_OK, "stream_get_state") &&
+         check(dwconv1d_stream_set_state(to, b, state) == DWCONV1D_OK, "stream_set_state");
+  return ok;
+}
+
+/* One-step pushes of random steps into `stream` until it has decoded 1 to
+ * H + 1 of them: a stream keeps its states where its decoding left them
+ * (src/stream.c: they slide one row a step and move back every H + 2). */
+static bool decode_noise(const problem *pr, dwconv1d_stream *stream, test_rng *rng, size_t h) {
+  const size_t c = pr->channels, cm = c * pr->p.depth_multiplier;
+  float *x = xmalloc(pr->batch * c), *y = xmalloc(pr->batch * cm);
+  size_t decoded = 0, got = 0;
+  const size_t want = test_rng_range(rng, 1, h + 1);
+  bool ok = true;
+  for (int i = 0; ok && decoded < want; i++) {
+    test_fill_uniform(rng, x, pr->batch * c, -2.0, 2.0);
+    ok = check(dwconv1d_stream_push(stream, 1, x, y, &got) == DWCONV1D_OK, "stream_push");
+    decoded += got;
+  }
+  free(x);
+  free(y);
+  return ok;
+}
+
+/* Runs of one-step pushes longer than H + 2 with chunks between them: after
+ * every push each row's state is its last H steps; at a random step the
+ * states go to a stream whose own decoding left its states elsewhere; both
+ * streams' outputs are the forward's. */
+static void check_long_decoding(problem *pr, test_rng *rng) {
+  const size_t h = span_of(&pr->p) - 1, c = pr->channels;
+  size_t total = 0;
+  float *expected = forward_whole(pr, &total);
+  dwconv1d_stream *first = NULL, *second = NULL;
+  if (!check(dwconv1d_stream_create(pr->layer, pr->batch, &first) == DWCONV1D_OK &&
+                 dwconv1d_stream_create(pr->layer, pr->batch, &second) == DWCONV1D_OK,
+             "stream_create")) {
+    dwconv1d_stream_destroy(first);
+    free(expected);
+    return;
+  }
+  const size_t alloc = pr->batch * (total ? total : 1) * out_channels_of(pr);
+  float *via_first = xmalloc(alloc), *via_second = xmalloc(alloc);
+  float *state = xmalloc(h * c), *want = xmalloc(h * c);
+  chunk_buffers buf = chunk_buffers_make(pr);
+  const size_t split = test_rng_range(rng, 1, pr->steps - 1);
+  size_t done = 0, done_second = 0;
+  bool ok = decode_noise(pr, second, rng, h), handed = false;
+  for (size_t t = 0; ok && t < pr->steps;) {
+    if (!handed && t >= split) {
+      ok = hand_over(pr, first, second, state);
+      memcpy(via_second, via_first, alloc * sizeof(float));
+      done_second = done;
+      handed = true;
+    }
+    size_t n = test_rng_range(rng, 0, 7) == 0 ? test_rng_range(rng, 2, 9) : 1;
+    const size_t end = t < split ? split : pr->steps; /* no chunk passes the hand-over */
+    n = n < end - t ? n : end - t;
+    ok = ok && push_slice(pr, first, t, n, &buf, via_first, total, &done) &&
+         (!handed || push_slice(pr, second, t, n, &buf, via_second, total, &done_second));
+    t += n;
+    for (size_t b = 0; ok && b < pr->batch; b++) {
+      size_t at;
+      expected_state(pr, b, t, h, want);
+      ok = check(dwconv1d_stream_get_state(first, b, state) == DWCONV1D_OK,
+                 "stream_get_state") &&
+           check(same_bits(state, want, h * c, &at),
+                 "while decoding, the state is the last H input steps");
+    }
+  }
+  if (ok && check(done == total && done_second == total, "every output completed") && total > 0) {
+    check_whole(pr, via_first, expected, total, "long decoding == forward");
+    check_whole(pr, via_second, expected, total, "long decoding handed over == forward");
+  }
+  chunk_buffers_free(&buf);
+  dwconv1d_stream_destroy(first);
+  dwconv1d_stream_destroy(second);
+  free(via_first);
+  free(via_second);
+  free(state);
+  free(want);
+  free(expected);
+}
+
+static void test_long_decoding(test_rng *rng, size_t cases) {
+  static const size_t channel_choices[] = {1, 5, 16, 17, 40, 300};
+  for (size_t i = 0; i < cases; i++) {
+    problem pr = {.channels = channel_choices[test_rng_range(rng, 0, 5)],
+                  .batch = test_rng_range(rng, 1, 6)};
+    pr.p = dwconv1d_params_default(test_rng_range(rng, 2, 5));
+    pr.p.dilation_rate = test_rng_range(rng, 1, 3);
+    pr.p.padding = test_rng_range(rng, 0, 1) ? DWCONV1D_PADDING_CAUSAL : DWCONV1D_PADDING_VALID;
+    pr.p.data_format = test_rng_range(rng, 0, 1) ? DWCONV1D_CHANNELS_FIRST : DWCONV1D_CHANNELS_LAST;
+    pr.p.activation = test_rng_range(rng, 0, 1) ? DWCONV1D_ACTIVATION_SILU : DWCONV1D_ACTIVATION_LINEAR;
+    pr.steps = 4 * (span_of(&pr.p) + 1) + test_rng_range(rng, 0, 10); /* H + 2 = span + 1 */
+    if (problem_make_layer(&pr, rng)) {
+      problem_fill_input(&pr, rng);
+      check_long_decoding(&pr, rng);
+    }
+    problem_free(&pr);
+  }
+}
+
+/* ------------------------------------------------------------------ */
 /* Reset                                                               */
 
 /* Reset, then the whole sequences again: the forward's outputs. */
@@ -435,8 +571,25 @@ static bool push_all(dwconv1d_stream *s, size_t n, const float *x, float *y) {
          check(got == n, "a causal strides-1 push completes one output per step");
 }
 
-/* Row 1 restarts after a prefix: its outputs are a new sequence's, the
- * other rows' are unchanged by it. */
+/* push_all one step at a time: decoding, whose states slide. */
+static bool push_each_step(const problem *pr, dwconv1d_stream *s, size_t n, const float *x,
+                           float *y) {
+  const size_t c = pr->channels;
+  float *in = xmalloc(pr->batch * c), *out = xmalloc(pr->batch * c);
+  bool ok = true;
+  for (size_t t = 0; ok && t < n; t++) {
+    slice_steps(pr, x, n, t, 1, in);
+    ok = push_all(s, 1, in, out);
+    place_steps(pr, out, t, 1, n, y);
+  }
+  free(in);
+  free(out);
+  return ok;
+}
+
+/* Row 1 restarts after a prefix decoded step by step (7 steps: its states
+ * lie away from where they started, for any H here): its outputs are a new
+ * sequence's, the other rows' are unchanged by it. */
 static void test_reset_sequence(test_rng *rng) {
   problem pr = {.channels = 5, .batch = 3, .steps = 1};
   pr.p = dwconv1d_params_default(test_rng_range(rng, 2, 4));
@@ -460,9 +613,11 @@ static void test_reset_sequence(test_rng *rng) {
                 dwconv1d_stream_create(pr.layer, pr.batch, &kept) == DWCONV1D_OK &&
                 dwconv1d_stream_create(pr.layer, pr.batch, &fresh) == DWCONV1D_OK,
             "stream_create") &&
-      push_all(reset, prefix, x_prefix, y_prefix) && push_all(kept, prefix, x_prefix, y_prefix) &&
+      push_each_step(&pr, reset, prefix, x_prefix, y_prefix) &&
+      push_each_step(&pr, kept, prefix, x_prefix, y_prefix) &&
       check(dwconv1d_stream_reset_sequence(reset, 1) == DWCONV1D_OK, "stream_reset_sequence") &&
-      push_all(reset, rest, x_rest, y_reset) && push_all(kept, rest, x_rest, y_kept) &&
+      push_each_step(&pr, reset, rest, x_rest, y_reset) &&
+      push_each_step(&pr, kept, rest, x_rest, y_kept) &&
       push_all(fresh, rest, x_rest, y_fresh)) {
     const size_t row = rest * c; /* one row's output floats (M = 1) */
     size_t at;
@@ -786,6 +941,7 @@ int main(void) {
     test_random_chunkings(&rng, cases);
     test_wide_layers(&rng);
     test_handover(&rng, cases / 4);
+    test_long_decoding(&rng, cases / 4);
     for (int i = 0; i < 8; i++)
       test_reset(&rng);
     for (int i = 0; i < 8; i++)
