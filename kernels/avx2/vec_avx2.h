@@ -127,6 +127,36 @@ static inline vfloat vodd(vfloat a, vfloat b) {
   return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), 0xD8));
 }
 
+/* dst[l * stride + i] = src[i * cols + l] for 8 rows of cols = 1, 2 or 4
+ * floats that lie one after another (a channels_first call's whole rows,
+ * each of a few steps, as a decoding window's): cols whole loads, then 4 x 4
+ * transposes within the halves and a permute a column (cols 4), or the even
+ * and odd lanes (cols 2): 4-12 shuffles against the 24 of an 8 x 8 transpose
+ * from 8 masked loads. Other lengths take that one. */
+#define VSHORT_ROWS(cols) ((cols) == 1 || (cols) == 2 || (cols) == 4)
+static inline __attribute__((always_inline)) void
+vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) {
+  if (cols == 1) {
+    _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
+  } else if (cols == 2) {
+    const __m256 v0 = _mm256_loadu_ps(src), v1 = _mm256_loadu_ps(src + 8);
+    _mm256_storeu_ps(dst, veven(v0, v1));
+    _mm256_storeu_ps(dst + stride, vodd(v0, v1));
+  } else {
+    /* load j holds rows 2j (low half) and 2j + 1; after the 4 x 4
+     * transposes column k has rows 0, 2, 4, 6 low and 1, 3, 5, 7 high */
+    const __m256 v0 = _mm256_loadu_ps(src), v1 = _mm256_loadu_ps(src + 8);
+    const __m256 v2 = _mm256_loadu_ps(src + 16), v3 = _mm256_loadu_ps(src + 24);
+    const __m256 t0 = _mm256_unpacklo_ps(v0, v1), t1 = _mm256_unpackhi_ps(v0, v1);
+    const __m256 t2 = _mm256_unpacklo_ps(v2, v3), t3 = _mm256_unpackhi_ps(v2, v3);
+    const __m256 col[4] = {_mm256_shuffle_ps(t0, t2, 0x44), _mm256_shuffle_ps(t0, t2, 0xEE),
+                           _mm256_shuffle_ps(t1, t3, 0x44), _mm256_shuffle_ps(t1, t3, 0xEE)};
+    const __m256i rows = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t k = 0; k < 4; k++)
+      _mm256_storeu_ps(dst + k * stride, _mm256_permutevar8x32_ps(col[k], rows));
+  }
+}
+
 /* Lanes n .. 7 of lo then lanes 0 .. n - 1 of hi (0 <= n < 8). The byte
  * shift works within 128-bit halves, so it shifts across the pair of
  * lo's upper and hi's lower half, which one lane-crossing permute builds

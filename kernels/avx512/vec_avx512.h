@@ -129,6 +129,48 @@ static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows s
   vtranspose_copy_part(src, dst, stride, 16, 16);
 }
 
+/* dst[l * stride + i] = src[i * cols + l] for 16 rows of cols <= 4 floats
+ * that lie one after another (a channels_first call's whole rows, each of
+ * a few steps, as a decoding window's): cols whole loads, each column taken
+ * from two of them by two-source permutes (vpermt2ps), 2-8 shuffles in all
+ * against vtranspose_copy_part's 12 inserts and 8 shuffles. */
+#define VSHORT_ROWS(cols) ((cols) <= 4)
+static inline __attribute__((always_inline)) void
+vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) {
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  if (cols == 4) {
+    /* columns 0 and 1 (then 2 and 3) of rows 0-7, from the first two
+     * loads, and of rows 8-15, from the last two; then joined by halves */
+    const __m512i first = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21,
+                                            25, 29);
+    const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(2));
+    const __m512 v0 = _mm512_loadu_ps(src), v1 = _mm512_loadu_ps(src + 16);
+    const __m512 v2 = _mm512_loadu_ps(src + 32), v3 = _mm512_loadu_ps(src + 48);
+    const __m512 lo01 = _mm512_permutex2var_ps(v0, first, v1);
+    const __m512 hi01 = _mm512_permutex2var_ps(v2, first, v3);
+    const __m512 lo23 = _mm512_permutex2var_ps(v0, second, v1);
+    const __m512 hi23 = _mm512_permutex2var_ps(v2, second, v3);
+    _mm512_storeu_ps(dst, _mm512_shuffle_f32x4(lo01, hi01, 0x44));
+    _mm512_storeu_ps(dst + stride, _mm512_shuffle_f32x4(lo01, hi01, 0xEE));
+    _mm512_storeu_ps(dst + 2 * stride, _mm512_shuffle_f32x4(lo23, hi23, 0x44));
+    _mm512_storeu_ps(dst + 3 * stride, _mm512_shuffle_f32x4(lo23, hi23, 0xEE));
+    return;
+  }
+  const __m512 v0 = _mm512_loadu_ps(src);
+  const __m512 v1 = cols > 1 ? _mm512_loadu_ps(src + 16) : v0;
+  const __m512 v2 = cols > 2 ? _mm512_loadu_ps(src + 32) : v0;
+  for (size_t l = 0; l < cols; l++) {
+    /* row i's float l is float i * cols + l of the loads; past 31, of v2 */
+    const __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32((int)cols)),
+                                        _mm512_set1_epi32((int)l));
+    __m512 col = _mm512_permutex2var_ps(v0, at, v1);
+    if (cols > 2)
+      col = _mm512_mask_permutexvar_ps(col, _mm512_cmpge_epi32_mask(at, _mm512_set1_epi32(32)),
+                                       at, v2);
+    _mm512_storeu_ps(dst + l * stride, col);
+  }
+}
+
 /* The same transpose for rows whose whole stores would split lines: 4 x 4
  * transposes within the lanes of whole rows, then each 128-bit lane stored
  * where it belongs (an extract to memory, no shuffle). On the Intel Xeon

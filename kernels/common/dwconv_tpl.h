@@ -2039,6 +2039,12 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
       skip = 0, q++;
   }
   const struct vrows src = {rows, m == 1 ? row_stride : 0, m == 1 ? NULL : offset};
+#ifdef VSHORT_ROWS
+  if (lanes == VLEN && m == 1 && lo == 0 && hi == row_stride && VSHORT_ROWS(hi)) {
+    vtranspose_short_rows(rows, hi, dst, dst_stride); /* whole short rows, one after another */
+    return;
+  }
+#endif
   if (lanes == VLEN && m == 1)
     for (; r + VLEN <= hi; r += VLEN)
       vtranspose_copy((struct vrows){rows + r, row_stride, NULL}, dst + (r - lo) * dst_stride,
