@@ -157,6 +157,31 @@ vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) 
   }
 }
 
+/* The inverse, dst[i * cols + l] = src[l * src_stride + i] for i < 8,
+ * l < cols and cols = 2 or 4: a result tile's few steps back to 8 whole rows that lie
+ * one after another; pairs of halves joined by lane-crossing permutes. */
+static inline __attribute__((always_inline)) void
+vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float *dst) {
+  const __m256 c0 = _mm256_loadu_ps(src), c1 = _mm256_loadu_ps(src + src_stride);
+  if (cols == 2) { /* rows 0, 1 low and 4, 5 high; then rows 2, 3 and 6, 7 */
+    const __m256 lo = _mm256_unpacklo_ps(c0, c1), hi = _mm256_unpackhi_ps(c0, c1);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    return;
+  }
+  const __m256 c2 = _mm256_loadu_ps(src + 2 * src_stride);
+  const __m256 c3 = _mm256_loadu_ps(src + 3 * src_stride);
+  const __m256 t0 = _mm256_unpacklo_ps(c0, c1), t1 = _mm256_unpackhi_ps(c0, c1);
+  const __m256 t2 = _mm256_unpacklo_ps(c2, c3), t3 = _mm256_unpackhi_ps(c2, c3);
+  /* row[r]: row r low, row r + 4 high */
+  const __m256 row[4] = {_mm256_shuffle_ps(t0, t2, 0x44), _mm256_shuffle_ps(t0, t2, 0xEE),
+                         _mm256_shuffle_ps(t1, t3, 0x44), _mm256_shuffle_ps(t1, t3, 0xEE)};
+  _mm256_storeu_ps(dst, _mm256_permute2f128_ps(row[0], row[1], 0x20));
+  _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(row[2], row[3], 0x20));
+  _mm256_storeu_ps(dst + 16, _mm256_permute2f128_ps(row[0], row[1], 0x31));
+  _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(row[2], row[3], 0x31));
+}
+
 /* Lanes n .. 7 of lo then lanes 0 .. n - 1 of hi (0 <= n < 8). The byte
  * shift works within 128-bit halves, so it shifts across the pair of
  * lo's upper and hi's lower half, which one lane-crossing permute builds

@@ -171,6 +171,47 @@ vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) 
   }
 }
 
+/* The inverse, dst[i * cols + l] = src[l * src_stride + i] for i < 16,
+ * l < cols and 2 <= cols <= 4: a result tile's few steps back to 16 whole
+ * rows of cols floats that lie one after another, by two-source permutes. */
+static inline __attribute__((always_inline)) void
+vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float *dst) {
+  const __m512 c0 = _mm512_loadu_ps(src), c1 = _mm512_loadu_ps(src + src_stride);
+  const __m512 c2 = cols > 2 ? _mm512_loadu_ps(src + 2 * src_stride) : c0;
+  /* rows 0-7 (then 8-15) of two steps, interleaved */
+  const __m512i pairs = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i pairs_next = _mm512_add_epi32(pairs, _mm512_set1_epi32(8));
+  if (cols == 2) {
+    _mm512_storeu_ps(dst, _mm512_permutex2var_ps(c0, pairs, c1));
+    _mm512_storeu_ps(dst + 16, _mm512_permutex2var_ps(c0, pairs_next, c1));
+  } else if (cols == 4) {
+    const __m512 c3 = _mm512_loadu_ps(src + 3 * src_stride);
+    const __m512 lo01 = _mm512_permutex2var_ps(c0, pairs, c1);
+    const __m512 hi01 = _mm512_permutex2var_ps(c0, pairs_next, c1);
+    const __m512 lo23 = _mm512_permutex2var_ps(c2, pairs, c3);
+    const __m512 hi23 = _mm512_permutex2var_ps(c2, pairs_next, c3);
+    /* rows 0-3 (then 4-7): a pair of steps 0-1, then one of steps 2-3 */
+    const __m512i rows = _mm512_setr_epi32(0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+    const __m512i rows_next = _mm512_add_epi32(rows, _mm512_set1_epi32(8));
+    _mm512_storeu_ps(dst, _mm512_permutex2var_ps(lo01, rows, lo23));
+    _mm512_storeu_ps(dst + 16, _mm512_permutex2var_ps(lo01, rows_next, lo23));
+    _mm512_storeu_ps(dst + 32, _mm512_permutex2var_ps(hi01, rows, hi23));
+    _mm512_storeu_ps(dst + 48, _mm512_permutex2var_ps(hi01, rows_next, hi23));
+  } else {
+    /* float f of the rows is row f / 3's step f % 3: steps 0 and 1 by a
+     * two-source permute, step 2's lanes (the masks) from the third */
+    const __m512i at[3] = {
+        _mm512_setr_epi32(0, 16, 0, 1, 17, 1, 2, 18, 2, 3, 19, 3, 4, 20, 4, 5),
+        _mm512_setr_epi32(21, 5, 6, 22, 6, 7, 23, 7, 8, 24, 8, 9, 25, 9, 10, 26),
+        _mm512_setr_epi32(10, 11, 27, 11, 12, 28, 12, 13, 29, 13, 14, 30, 14, 15, 31, 15)};
+    const __mmask16 third[3] = {0x4924, 0x2492, 0x9249};
+    for (int j = 0; j < 3; j++)
+      _mm512_storeu_ps(dst + 16 * j,
+                       _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(c0, at[j], c1),
+                                                  third[j], at[j], c2));
+  }
+}
+
 /* The same transpose for rows whose whole stores would split lines: 4 x 4
  * transposes within the lanes of whole rows, then each 128-bit lane stored
  * where it belongs (an extract to memory, no shuffle). On the Intel Xeon

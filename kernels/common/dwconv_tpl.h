@@ -2075,6 +2075,12 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
 static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                              float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu) {
   size_t t = 0;
+#ifdef VSHORT_ROWS
+  if (lanes == VLEN && steps == out_stride && steps > 1 && VSHORT_ROWS(steps)) {
+    vtranspose_to_short_rows(tile, tile_stride, steps, out); /* whole short rows */
+    return;
+  }
+#endif
   if (lanes == VLEN && VTRANSPOSE_COPY_LANES && cpu.line_split_stores_slow &&
       ((uintptr_t)out | out_stride * sizeof(float)) % CACHE_LINE_BYTES != 0)
     for (; t + VLEN <= steps; t += VLEN)
