@@ -550,14 +550,17 @@ static const fixed_case short_calls_cf[] = {
     {5, 1, 67, 13, CAUSAL, SILU},   {9, 2, 50, 20, SAME, LINEAR},  {7, 1, 20, 40, SAME, RELU},
 };
 
-/* channels_first calls of 1 to 4 steps (a decoding window's), whose blocks
- * of 16 whole rows some ISAs transpose from whole loads (vtranspose_short_rows
- * in kernels/avx512): every length, padded or not, whole vectors and a tail;
- * 5 steps, one past them. */
+/* channels_first calls of 1 to 8 steps (a decoding window's), whose blocks
+ * of whole rows some ISAs transpose from whole loads, and whose results of
+ * 2 to 4 steps they transpose back the same way (vtranspose_short_rows and
+ * vtranspose_to_short_rows in kernels/avx512 and avx2): every length,
+ * padded or not, whole vectors and a tail; 9 steps, one past them. */
 static const fixed_case short_rows_cf[] = {
-    {1, 1, 40, 1, VALID, LINEAR}, {2, 1, 48, 2, SAME, SILU},    {2, 1, 33, 2, VALID, RELU},
-    {3, 1, 67, 3, VALID, GELU},   {3, 1, 64, 3, SAME, LINEAR},  {5, 1, 35, 3, CAUSAL, SILU},
-    {4, 1, 80, 4, VALID, SILU},   {2, 1, 37, 4, CAUSAL, RELU},  {5, 1, 50, 5, VALID, LINEAR},
+    {1, 1, 40, 1, VALID, LINEAR}, {2, 1, 48, 2, SAME, SILU},   {2, 1, 33, 2, VALID, RELU},
+    {3, 1, 67, 3, VALID, GELU},   {3, 1, 64, 3, SAME, LINEAR}, {5, 1, 35, 3, CAUSAL, SILU},
+    {4, 1, 80, 4, VALID, SILU},   {2, 1, 37, 4, CAUSAL, RELU}, {5, 1, 50, 5, VALID, LINEAR},
+    {3, 1, 48, 6, SAME, RELU},    {4, 1, 35, 7, VALID, SILU},  {2, 1, 64, 8, CAUSAL, GELU},
+    {6, 1, 33, 8, VALID, LINEAR}, {3, 1, 40, 9, SAME, LINEAR},
 };
 
 static const fixed_case short_calls_cf_stride2[] = {
@@ -632,7 +635,7 @@ static const fixed_group fixed_groups[] = {
     FIXED_GROUP("gathered tiles, channels_first", 0x6A7000u, CF, 1, gathered_tiles_cf),
     FIXED_GROUP("gathered tiles, channels_last", 0x6A7100u, CL, 1, gathered_tiles_cl),
     FIXED_GROUP("channels_first short calls", 0x5C0F000u, CF, 1, short_calls_cf),
-    FIXED_GROUP("channels_first rows of 1 to 5 steps", 0x5C0F400u, CF, 1, short_rows_cf),
+    FIXED_GROUP("channels_first rows of 1 to 9 steps", 0x5C0F400u, CF, 1, short_rows_cf),
     FIXED_GROUP("channels_first short calls, stride 2", 0x5C0F200u, CF, 2,
                 short_calls_cf_stride2),
     FIXED_GROUP_M("channels_first short calls, depth_multiplier 3", 0x5C0F300u, CF, 1, 3,

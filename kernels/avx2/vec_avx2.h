@@ -160,6 +160,7 @@ vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) 
 /* The inverse, dst[i * cols + l] = src[l * src_stride + i] for i < 8,
  * l < cols and cols = 2 or 4: a result tile's few steps back to 8 whole rows that lie
  * one after another; pairs of halves joined by lane-crossing permutes. */
+#define VSHORT_ROWS_OUT(cols) VSHORT_ROWS(cols)
 static inline __attribute__((always_inline)) void
 vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float *dst) {
   const __m256 c0 = _mm256_loadu_ps(src), c1 = _mm256_loadu_ps(src + src_stride);

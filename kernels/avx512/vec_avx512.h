@@ -129,15 +129,53 @@ static inline __attribute__((always_inline)) void vtranspose_copy(struct vrows s
   vtranspose_copy_part(src, dst, stride, 16, 16);
 }
 
-/* dst[l * stride + i] = src[i * cols + l] for 16 rows of cols <= 4 floats
+/* dst[l * stride + i] = src[i * cols + l] for 16 rows of cols <= 8 floats
  * that lie one after another (a channels_first call's whole rows, each of
  * a few steps, as a decoding window's): cols whole loads, each column taken
  * from two of them by two-source permutes (vpermt2ps), 2-8 shuffles in all
  * against vtranspose_copy_part's 12 inserts and 8 shuffles. */
-#define VSHORT_ROWS(cols) ((cols) <= 4)
+#define VSHORT_ROWS(cols) ((cols) <= 8)
+/* 5 to 8 floats a row: each quarter's 4 rows (4 * cols floats, a whole and
+ * a masked load) permuted into columns 0-3 and 4-7, a 128-bit lane per
+ * column; then 4 x 4 transposes of those lanes across the quarters. 8
+ * permutes and 16 lane shuffles against two partial transposes' 24 inserts
+ * and 16 shuffles. */
+static inline __attribute__((always_inline)) void
+vtranspose_short_rows_long(const float *src, size_t cols, float *dst, size_t stride) {
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  /* lane 4k + r: row r's float k (then 4 + k) */
+  const __m512i row = _mm512_and_si512(lane, _mm512_set1_epi32(3));
+  const __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(row, _mm512_set1_epi32((int)cols)),
+                                      _mm512_srli_epi32(lane, 2));
+  const __m512i at_next = _mm512_add_epi32(at, _mm512_set1_epi32(4));
+  const __mmask16 rest = tail_mask(4 * cols - 16);
+  __m512 lo[4], hi[4];
+  for (size_t q = 0; q < 4; q++) {
+    const float *quarter = src + 4 * q * cols;
+    const __m512 a = _mm512_loadu_ps(quarter), b = _mm512_maskz_loadu_ps(rest, quarter + 16);
+    lo[q] = _mm512_permutex2var_ps(a, at, b);
+    hi[q] = _mm512_permutex2var_ps(a, at_next, b);
+  }
+  for (size_t half = 0; half < 2; half++) {
+    const __m512 *g = half ? hi : lo;
+    const __m512 t0 = _mm512_shuffle_f32x4(g[0], g[1], 0x44);
+    const __m512 t1 = _mm512_shuffle_f32x4(g[0], g[1], 0xEE);
+    const __m512 t2 = _mm512_shuffle_f32x4(g[2], g[3], 0x44);
+    const __m512 t3 = _mm512_shuffle_f32x4(g[2], g[3], 0xEE);
+    const __m512 col[4] = {_mm512_shuffle_f32x4(t0, t2, 0x88), _mm512_shuffle_f32x4(t0, t2, 0xDD),
+                           _mm512_shuffle_f32x4(t1, t3, 0x88), _mm512_shuffle_f32x4(t1, t3, 0xDD)};
+    for (size_t k = 0; k < 4 && 4 * half + k < cols; k++)
+      _mm512_storeu_ps(dst + (4 * half + k) * stride, col[k]);
+  }
+}
+
 static inline __attribute__((always_inline)) void
 vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) {
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  if (cols > 4) {
+    vtranspose_short_rows_long(src, cols, dst, stride);
+    return;
+  }
   if (cols == 4) {
     /* columns 0 and 1 (then 2 and 3) of rows 0-7, from the first two
      * loads, and of rows 8-15, from the last two; then joined by halves */
@@ -174,6 +212,7 @@ vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) 
 /* The inverse, dst[i * cols + l] = src[l * src_stride + i] for i < 16,
  * l < cols and 2 <= cols <= 4: a result tile's few steps back to 16 whole
  * rows of cols floats that lie one after another, by two-source permutes. */
+#define VSHORT_ROWS_OUT(cols) ((cols) <= 4)
 static inline __attribute__((always_inline)) void
 vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float *dst) {
   const __m512 c0 = _mm512_loadu_ps(src), c1 = _mm512_loadu_ps(src + src_stride);

@@ -2075,8 +2075,8 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
 static void scatter_block_cf(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                              float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu) {
   size_t t = 0;
-#ifdef VSHORT_ROWS
-  if (lanes == VLEN && steps == out_stride && steps > 1 && VSHORT_ROWS(steps)) {
+#ifdef VSHORT_ROWS_OUT
+  if (lanes == VLEN && steps == out_stride && steps > 1 && VSHORT_ROWS_OUT(steps)) {
     vtranspose_to_short_rows(tile, tile_stride, steps, out); /* whole short rows */
     return;
   }

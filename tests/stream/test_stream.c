@@ -524,7 +524,8 @@ static void test_long_decoding(test_rng *rng, size_t cases) {
     pr.p.dilation_rate = test_rng_range(rng, 1, 3);
     pr.p.padding = test_rng_range(rng, 0, 1) ? DWCONV1D_PADDING_CAUSAL : DWCONV1D_PADDING_VALID;
     pr.p.data_format = test_rng_range(rng, 0, 1) ? DWCONV1D_CHANNELS_FIRST : DWCONV1D_CHANNELS_LAST;
-    pr.p.activation = test_rng_range(rng, 0, 1) ? DWCONV1D_ACTIVATION_SILU : DWCONV1D_ACTIVATION_LINEAR;
+    pr.p.activation =
+        test_rng_range(rng, 0, 1) ? DWCONV1D_ACTIVATION_SILU : DWCONV1D_ACTIVATION_LINEAR;
     pr.steps = 4 * (span_of(&pr.p) + 1) + test_rng_range(rng, 0, 10); /* H + 2 = span + 1 */
     if (problem_make_layer(&pr, rng)) {
       problem_fill_input(&pr, rng);
