@@ -536,7 +536,7 @@ static void decode_in_place(const struct push *p, size_t b0, size_t count) {
     layer->kernels->conv_tile(&g, &tile);
     for (size_t i = 0; p->rebase && i < count; i++) {
       float *window = first + i * p->state_stride + c0;
-      for (size_t r = 0; r < h; r++) /* head > h: the rows do not overlap */
+      for (size_t r = 0; r < h; r++) /* rows H + 2 .. 2H + 1 to 0 .. H - 1: apart */
         memcpy(window - p->head * c + r * c, window + (r + 1) * c, w * sizeof(float));
     }
   }

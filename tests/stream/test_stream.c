@@ -355,59 +355,95 @@ static void expected_state(const problem *pr, size_t b, size_t pushed, size_t h,
   }
 }
 
+/* Two streams over the problem's layer, run side by side against the
+ * forward (`total` output steps), and the buffers a hand-over uses. */
+typedef struct stream_pair {
+  dwconv1d_stream *first, *second;
+  float *expected, *via_first, *via_second; /* whole outputs of `alloc` floats */
+  float *state, *want;                      /* one state, H x C */
+  size_t total, alloc;
+} stream_pair;
+
+/* False (and nothing to free) if a stream is refused. */
+static bool stream_pair_make(const problem *pr, size_t h, stream_pair *sp) {
+  memset(sp, 0, sizeof *sp);
+  if (!check(dwconv1d_stream_create(pr->layer, pr->batch, &sp->first) == DWCONV1D_OK &&
+                 dwconv1d_stream_create(pr->layer, pr->batch, &sp->second) == DWCONV1D_OK,
+             "stream_create")) {
+    dwconv1d_stream_destroy(sp->first);
+    dwconv1d_stream_destroy(sp->second);
+    return false;
+  }
+  sp->expected = forward_whole(pr, &sp->total);
+  sp->alloc = pr->batch * (sp->total ? sp->total : 1) * out_channels_of(pr);
+  sp->via_first = xmalloc(sp->alloc);
+  sp->via_second = xmalloc(sp->alloc);
+  memset(sp->via_first, 0, sp->alloc * sizeof(float));
+  sp->state = xmalloc(h * pr->channels);
+  sp->want = xmalloc(h * pr->channels);
+  return true;
+}
+
+static void stream_pair_free(stream_pair *sp) {
+  dwconv1d_stream_destroy(sp->first);
+  dwconv1d_stream_destroy(sp->second);
+  free(sp->expected);
+  free(sp->via_first);
+  free(sp->via_second);
+  free(sp->state);
+  free(sp->want);
+}
+
+/* After both streams completed `done` and `done_second` outputs: each
+ * stream's outputs are the forward's. */
+static void stream_pair_check(const problem *pr, const stream_pair *sp, size_t done,
+                              size_t done_second, const char *what_first,
+                              const char *what_second) {
+  if (check(done == sp->total && done_second == sp->total, "every output completed") &&
+      sp->total > 0) {
+    check_whole(pr, sp->via_first, sp->expected, sp->total, what_first);
+    check_whole(pr, sp->via_second, sp->expected, sp->total, what_second);
+  }
+}
+
 /* Prefill a random prefix, check the state's layout, hand states and phase to
  * a fresh stream, continue both: each matches the forward. */
 static void check_handover(problem *pr, test_rng *rng) {
-  size_t total = 0, h = 0;
-  float *expected = forward_whole(pr, &total);
-  dwconv1d_stream *first = NULL, *second = NULL;
+  size_t h = 0;
+  stream_pair sp;
   if (!check(dwconv1d_stream_state_steps(pr->layer, &h) == DWCONV1D_OK, "stream_state_steps") ||
       !check(h == span_of(&pr->p) - 1, "state steps == dilation_rate * (kernel_size - 1)") ||
-      !check(dwconv1d_stream_create(pr->layer, pr->batch, &first) == DWCONV1D_OK &&
-                 dwconv1d_stream_create(pr->layer, pr->batch, &second) == DWCONV1D_OK,
-             "stream_create")) {
-    dwconv1d_stream_destroy(first);
-    free(expected);
+      !stream_pair_make(pr, h, &sp))
     return;
-  }
-  const size_t alloc = pr->batch * (total ? total : 1) * out_channels_of(pr);
-  float *via_first = xmalloc(alloc), *via_second = xmalloc(alloc);
-  float *state = xmalloc(h * pr->channels), *want = xmalloc(h * pr->channels);
-  memset(via_first, 0, alloc * sizeof(float));
   const size_t split = test_rng_range(rng, 0, pr->steps);
   size_t done = 0, phase = SIZE_MAX;
-  bool ok = push_range(pr, first, 0, split, rng, via_first, total, &done);
+  bool ok = push_range(pr, sp.first, 0, split, rng, sp.via_first, sp.total, &done);
   for (size_t b = 0; ok && b < pr->batch; b++) {
-    expected_state(pr, b, split, h, want);
+    expected_state(pr, b, split, h, sp.want);
     size_t at = 0;
-    ok = check(dwconv1d_stream_get_state(first, b, state) == DWCONV1D_OK, "stream_get_state") &&
-         check(same_bits(state, want, h * pr->channels, &at),
+    ok = check(dwconv1d_stream_get_state(sp.first, b, sp.state) == DWCONV1D_OK,
+               "stream_get_state") &&
+         check(same_bits(sp.state, sp.want, h * pr->channels, &at),
                "the state is the last H input steps, oldest first, channels contiguous") &&
-         check(dwconv1d_stream_set_state(second, b, state) == DWCONV1D_OK, "stream_set_state");
+         check(dwconv1d_stream_set_state(sp.second, b, sp.state) == DWCONV1D_OK,
+               "stream_set_state");
   }
-  ok = ok && check(dwconv1d_stream_get_phase(first, &phase) == DWCONV1D_OK, "stream_get_phase") &&
-       check(dwconv1d_stream_set_phase(second, phase) == DWCONV1D_OK, "stream_set_phase");
+  ok = ok &&
+       check(dwconv1d_stream_get_phase(sp.first, &phase) == DWCONV1D_OK, "stream_get_phase") &&
+       check(dwconv1d_stream_set_phase(sp.second, phase) == DWCONV1D_OK, "stream_set_phase");
   if (ok) {
     /* The second stream's earlier outputs are the first's; it continues
      * from the hand-over with the same chunks. */
-    memcpy(via_second, via_first, alloc * sizeof(float));
+    memcpy(sp.via_second, sp.via_first, sp.alloc * sizeof(float));
     size_t done_second = done;
     test_rng replay = *rng;
-    ok = push_range(pr, first, split, pr->steps, rng, via_first, total, &done) &&
-         push_range(pr, second, split, pr->steps, &replay, via_second, total, &done_second) &&
-         check(done == total && done_second == total, "every output completed");
-    if (ok && total > 0) {
-      check_whole(pr, via_first, expected, total, "prefill, continue == forward");
-      check_whole(pr, via_second, expected, total, "state and phase handed to a new stream");
-    }
+    if (push_range(pr, sp.first, split, pr->steps, rng, sp.via_first, sp.total, &done) &&
+        push_range(pr, sp.second, split, pr->steps, &replay, sp.via_second, sp.total,
+                   &done_second))
+      stream_pair_check(pr, &sp, done, done_second, "prefill, continue == forward",
+                        "state and phase handed to a new stream");
   }
-  dwconv1d_stream_destroy(first);
-  dwconv1d_stream_destroy(second);
-  free(via_first);
-  free(via_second);
-  free(state);
-  free(want);
-  free(expected);
+  stream_pair_free(&sp);
 }
 
 static void test_handover(test_rng *rng, size_t cases) {
@@ -462,57 +498,41 @@ static bool decode_noise(const problem *pr, dwconv1d_stream *stream, test_rng *r
  * streams' outputs are the forward's. */
 static void check_long_decoding(problem *pr, test_rng *rng) {
   const size_t h = span_of(&pr->p) - 1, c = pr->channels;
-  size_t total = 0;
-  float *expected = forward_whole(pr, &total);
-  dwconv1d_stream *first = NULL, *second = NULL;
-  if (!check(dwconv1d_stream_create(pr->layer, pr->batch, &first) == DWCONV1D_OK &&
-                 dwconv1d_stream_create(pr->layer, pr->batch, &second) == DWCONV1D_OK,
-             "stream_create")) {
-    dwconv1d_stream_destroy(first);
-    free(expected);
+  stream_pair sp;
+  if (!stream_pair_make(pr, h, &sp))
     return;
-  }
-  const size_t alloc = pr->batch * (total ? total : 1) * out_channels_of(pr);
-  float *via_first = xmalloc(alloc), *via_second = xmalloc(alloc);
-  float *state = xmalloc(h * c), *want = xmalloc(h * c);
   chunk_buffers buf = chunk_buffers_make(pr);
   const size_t split = test_rng_range(rng, 1, pr->steps - 1);
   size_t done = 0, done_second = 0;
-  bool ok = decode_noise(pr, second, rng, h), handed = false;
+  bool ok = decode_noise(pr, sp.second, rng, h), handed = false;
   for (size_t t = 0; ok && t < pr->steps;) {
     if (!handed && t >= split) {
-      ok = hand_over(pr, first, second, state);
-      memcpy(via_second, via_first, alloc * sizeof(float));
+      ok = hand_over(pr, sp.first, sp.second, sp.state);
+      memcpy(sp.via_second, sp.via_first, sp.alloc * sizeof(float));
       done_second = done;
       handed = true;
     }
     size_t n = test_rng_range(rng, 0, 7) == 0 ? test_rng_range(rng, 2, 9) : 1;
     const size_t end = t < split ? split : pr->steps; /* no chunk passes the hand-over */
     n = n < end - t ? n : end - t;
-    ok = ok && push_slice(pr, first, t, n, &buf, via_first, total, &done) &&
-         (!handed || push_slice(pr, second, t, n, &buf, via_second, total, &done_second));
+    ok = ok && push_slice(pr, sp.first, t, n, &buf, sp.via_first, sp.total, &done) &&
+         (!handed || push_slice(pr, sp.second, t, n, &buf, sp.via_second, sp.total,
+                                &done_second));
     t += n;
     for (size_t b = 0; ok && b < pr->batch; b++) {
       size_t at;
-      expected_state(pr, b, t, h, want);
-      ok = check(dwconv1d_stream_get_state(first, b, state) == DWCONV1D_OK,
+      expected_state(pr, b, t, h, sp.want);
+      ok = check(dwconv1d_stream_get_state(sp.first, b, sp.state) == DWCONV1D_OK,
                  "stream_get_state") &&
-           check(same_bits(state, want, h * c, &at),
+           check(same_bits(sp.state, sp.want, h * c, &at),
                  "while decoding, the state is the last H input steps");
     }
   }
-  if (ok && check(done == total && done_second == total, "every output completed") && total > 0) {
-    check_whole(pr, via_first, expected, total, "long decoding == forward");
-    check_whole(pr, via_second, expected, total, "long decoding handed over == forward");
-  }
+  if (ok)
+    stream_pair_check(pr, &sp, done, done_second, "long decoding == forward",
+                      "long decoding handed over == forward");
   chunk_buffers_free(&buf);
-  dwconv1d_stream_destroy(first);
-  dwconv1d_stream_destroy(second);
-  free(via_first);
-  free(via_second);
-  free(state);
-  free(want);
-  free(expected);
+  stream_pair_free(&sp);
 }
 
 static void test_long_decoding(test_rng *rng, size_t cases) {
