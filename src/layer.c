@@ -89,6 +89,14 @@ enum { CF_ROWS_MIN_STEPS = 65 };
  * SSE4.1 gain more (AVX2 K3 T8 2.90 -> 1.68) and lose from T32. */
 enum { CF_ACROSS_MAX_STEPS = 20, CF_ACROSS_MAX_ROWS = 48 };
 
+/* Such tiles of at most this many rows (a decoding window's) take this many
+ * channels: the per-tile work spread over more blocks. Intel Xeon, avx512,
+ * 512 against 128 channels (us): B1 C5120 valid SiLU T4 K4 5.32 -> 4.80
+ * (avx2 7.92 -> 7.24), T5 K5 7.85 -> 6.94; C2048 T3 K3 1.62 -> 1.39, T6 K3
+ * (6 rows, 4 steps) level; from 7 rows slower (T7 K4 SiLU C5120 15.6 ->
+ * 16.0, T8 K4 C2048 6.59 -> 7.15). */
+enum { CF_WIDE_MAX_ROWS = 6, CF_WIDE_CHANNEL_TILE = 512 };
+
 /* Up to this span the gathered tiles hold the padding's zeros too (so every
  * step runs the blocked loop); beyond, padding rows would swamp the tile. */
 enum { MAX_PADDED_SPAN = 1024 };
@@ -222,6 +230,7 @@ struct forward_plan {
   bool gathered_across; /* gathered tiles are rows of channels (see CF_ACROSS_MAX_STEPS) */
   bool prefetch_inputs; /* the call's input is larger than the caches hold */
   size_t gather_steps; /* output steps per gathered tile */
+  size_t channel_tile; /* channels per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
   size_t batch_per_task, time_per_task, channels_per_task;
   size_t batch_tasks, time_tasks, channel_tasks;
@@ -424,8 +433,8 @@ static void conv_gathered(const struct forward_plan *plan, const struct workspac
                           struct destination dst) {
   for (size_t tt = t0; tt < t1; tt += plan->gather_steps) {
     const size_t tt1 = min_size(t1, tt + plan->gather_steps);
-    for (size_t cc = c0; cc < c1; cc += CHANNEL_TILE) {
-      const size_t width = min_size(c1 - cc, CHANNEL_TILE);
+    for (size_t cc = c0; cc < c1; cc += plan->channel_tile) {
+      const size_t width = min_size(c1 - cc, plan->channel_tile);
       float *out = plan->channels_first ? dst.at + (cc - c0) * dst.stride + (tt - t0)
                                         : dst.at + (tt - t0) * dst.stride + (cc - c0);
       conv_gathered_tile(plan, ws, x, tt, tt1, cc, width, out, dst.stride);
@@ -479,7 +488,7 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
 
 /* Floats of each workspace piece one task needs; 0 for pieces not used. */
 static void workspace_sizes(const struct forward_plan *plan, size_t sizes[4]) {
-  const size_t width = min_size(plan->channels_per_task, CHANNEL_TILE);
+  const size_t width = min_size(plan->channels_per_task, plan->channel_tile);
   const size_t span = plan->g.dilation * (plan->g.kernel_size - 1) + 1;
   /* A tile's steps are fewer than T / stride + 1, so this stays below T + span. */
   const size_t tile_steps =
@@ -627,6 +636,10 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->gathered_across = plan->gather && plan->channels_first && plan->pad_in_workspace &&
                           plan->out_steps <= CF_ACROSS_MAX_STEPS &&
                           (plan->out_steps - 1) * p->strides + span <= CF_ACROSS_MAX_ROWS;
+  plan->channel_tile = plan->gathered_across && (plan->out_steps - 1) * p->strides + span <=
+                                                    CF_WIDE_MAX_ROWS
+                           ? CF_WIDE_CHANNEL_TILE
+                           : CHANNEL_TILE;
   plan->prefetch_inputs = in_bytes >= PREFETCH_INPUT_MIN_BYTES;
   plan->gather_steps = span <= SHORT_SPAN ? (p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE
                                                                       : SHORT_GATHER_TIME_TILE)

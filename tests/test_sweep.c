@@ -561,6 +561,9 @@ static const fixed_case short_rows_cf[] = {
     {4, 1, 80, 4, VALID, SILU},   {2, 1, 37, 4, CAUSAL, RELU}, {5, 1, 50, 5, VALID, LINEAR},
     {3, 1, 48, 6, SAME, RELU},    {4, 1, 35, 7, VALID, SILU},  {2, 1, 64, 8, CAUSAL, GELU},
     {6, 1, 33, 8, VALID, LINEAR}, {3, 1, 40, 9, SAME, LINEAR},
+    /* tiles of up to 6 rows take 512 channels (CF_WIDE_MAX_ROWS in
+     * src/layer.c): 4, 6 and 7 rows, two whole tiles and a short one */
+    {4, 1, 1100, 4, VALID, SILU}, {3, 1, 1040, 4, SAME, RELU}, {4, 1, 600, 7, VALID, LINEAR},
 };
 
 static const fixed_case short_calls_cf_stride2[] = {
