@@ -97,10 +97,12 @@ struct dwconv1d_kernels {
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the
-   * template): in for the gathered channels_first input (dst's steps
-   * dst_stride floats apart), out for results. */
-  void (*gather_block_cf)(const float *x, size_t row_stride, size_t first, size_t m,
-                          size_t lanes, size_t lo, size_t hi, float *dst, size_t dst_stride);
+   * template): in for the gathered channels_first input (channels from
+   * `first` on, block b0 at dst + b0 * channel_step, its steps dst_stride
+   * floats apart), out for results, a block at a time. */
+  void (*gather_blocks_cf)(const float *x, size_t row_stride, size_t first, size_t m,
+                           size_t channels, size_t channel_step, size_t lo, size_t hi, float *dst,
+                           size_t dst_stride);
   void (*scatter_block_cf)(const float *tile, size_t tile_stride, size_t steps, size_t lanes,
                            float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu);
   /* One channel block of channels_last rows expanded by the depth

@@ -274,9 +274,8 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
   const size_t m = plan->layer->params.depth_multiplier, c = plan->layer->channels;
   const size_t v = plan->layer->kernels->vlen;
   if (plan->channels_first) {
-    for (size_t b0 = 0; b0 < width; b0 += v)
-      plan->layer->kernels->gather_block_cf(x, plan->steps, c0 + b0, m, min_size(v, width - b0),
-                                            lo, hi, dst + b0 * at.channel_step, at.row_stride);
+    plan->layer->kernels->gather_blocks_cf(x, plan->steps, c0, m, width, at.channel_step, lo, hi,
+                                           dst, at.row_stride);
     return;
   }
   /* Without expansion, a few rows at a time across every block: the rows
