@@ -2057,6 +2057,15 @@ static void gather_block_cf(const float *x, size_t row_stride, size_t first, siz
   }
 }
 
+#ifndef VSHORT_ROWS
+/* Rows of VLEN floats, one after another: the whole-block transpose. */
+#define VSHORT_ROWS(cols) ((cols) == VLEN)
+static inline __attribute__((always_inline)) void
+vtranspose_short_rows(const float *src, size_t cols, float *dst, size_t stride) {
+  vtranspose_copy((struct vrows){src, cols, NULL}, dst, stride);
+}
+#endif
+
 /* gather_block_cf for `channels` channels from first on, block b0 (a
  * multiple of VLEN) at dst + b0 * channel_step. Whole short rows, one after
  * another, go block after block in this loop: a call a block cost a
@@ -2066,12 +2075,10 @@ static void gather_blocks_cf(const float *x, size_t row_stride, size_t first, si
                              size_t channels, size_t channel_step, size_t lo, size_t hi,
                              float *dst, size_t dst_stride) {
   size_t b0 = 0;
-#ifdef VSHORT_ROWS
   if (m == 1 && lo == 0 && hi == row_stride && VSHORT_ROWS(hi))
     for (; b0 + VLEN <= channels; b0 += VLEN)
       vtranspose_short_rows(x + (first + b0) * row_stride, hi, dst + b0 * channel_step,
                             dst_stride);
-#endif
   for (; b0 < channels; b0 += VLEN)
     gather_block_cf(x, row_stride, first + b0, m, channels - b0 < VLEN ? channels - b0 : VLEN,
                     lo, hi, dst + b0 * channel_step, dst_stride);
