@@ -632,11 +632,10 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                  (plan->channels_first || (p->depth_multiplier > 1 && !expands_direct) ||
                   (p->kernel_size >= GATHER_TAPS && !reads_in_place(layer, span)));
   plan->pad_in_workspace = span <= MAX_PADDED_SPAN;
+  const size_t call_rows = (plan->out_steps - 1) * p->strides + span; /* all steps in one tile */
   plan->gathered_across = plan->gather && plan->channels_first && plan->pad_in_workspace &&
-                          plan->out_steps <= CF_ACROSS_MAX_STEPS &&
-                          (plan->out_steps - 1) * p->strides + span <= CF_ACROSS_MAX_ROWS;
-  plan->channel_tile = plan->gathered_across && (plan->out_steps - 1) * p->strides + span <=
-                                                    CF_WIDE_MAX_ROWS
+                          plan->out_steps <= CF_ACROSS_MAX_STEPS && call_rows <= CF_ACROSS_MAX_ROWS;
+  plan->channel_tile = plan->gathered_across && call_rows <= CF_WIDE_MAX_ROWS
                            ? CF_WIDE_CHANNEL_TILE
                            : CHANNEL_TILE;
   plan->prefetch_inputs = in_bytes >= PREFETCH_INPUT_MIN_BYTES;
