@@ -432,36 +432,45 @@ struct block_run {
  * to every (step, tap) that reads it. Row i serves step r at tap j where
  * i = r S + j D (D the dilation: 1 here, 2 or 4 in conv_run_dilated); as i
  * grows so does j, so each step still adds its taps in order 0 .. K-1. K,
- * S and D must be constants: the loops then unroll and the register
- * indices are fixed. */
+ * S, D and the block's n steps (UNROLL_T, or WIDE_T) must be constants:
+ * the loops then unroll and the register indices are fixed. */
 #if VREGS >= 32
-enum { SHORT_TAPS = 15 }; /* 8 sums, 15 weights and a row fit 32 registers */
+enum { SHORT_TAPS = 15 }; /* 12 sums, 15 weights and a row fit 32 registers */
 #else
 enum { SHORT_TAPS = 8 };
 #endif
 
 static inline __attribute__((always_inline)) void
-short_block_dilated(const struct block_rows *src, const float *w, const size_t k,
-                    const size_t s, const size_t dil, size_t lanes, const bool border,
-                    const bool expand, float *y, size_t out_stride, vfloat bias,
-                    dwconv1d_activation act) {
-  vfloat wv[SHORT_TAPS], acc[UNROLL_T];
+short_block_steps(const struct block_rows *src, const float *w, const size_t k, const size_t s,
+                  const size_t dil, size_t lanes, const bool border, const bool expand,
+                  float *y, size_t out_stride, vfloat bias, dwconv1d_activation act,
+                  const size_t n) {
+  vfloat wv[SHORT_TAPS], acc[WIDE_T];
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
-  for (size_t r = 0; r < UNROLL_T; r++)
+  for (size_t r = 0; r < n; r++)
     acc[r] = bias;
 UNROLL_FULL
-  for (size_t i = 0; i < (UNROLL_T - 1) * s + (k - 1) * dil + 1; i++) {
+  for (size_t i = 0; i < (n - 1) * s + (k - 1) * dil + 1; i++) {
     /* vkeep: gcc 12 otherwise folds the row into up to K FMAs as a memory
      * operand, K loads where one was meant (7 % of AVX-512's short-kernel
      * FMAs; AMD Zen 4 B1 T256 C256 K3 7.3 -> 5.8 us) */
     const vfloat xi = vkeep(block_row(src, i, lanes, border, expand));
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
-      if (i >= j * dil && (i - j * dil) % s == 0 && (i - j * dil) / s < UNROLL_T)
+      if (i >= j * dil && (i - j * dil) % s == 0 && (i - j * dil) / s < n)
         acc[(i - j * dil) / s] = vfmadd(xi, wv[j], acc[(i - j * dil) / s]);
   }
-  store_rows(y, out_stride, acc, lanes, act);
+  store_rows_n(y, out_stride, acc, n, lanes, act);
+}
+
+static inline __attribute__((always_inline)) void
+short_block_dilated(const struct block_rows *src, const float *w, const size_t k,
+                    const size_t s, const size_t dil, size_t lanes, const bool border,
+                    const bool expand, float *y, size_t out_stride, vfloat bias,
+                    dwconv1d_activation act) {
+  short_block_steps(src, w, k, s, dil, lanes, border, expand, y, out_stride, bias, act,
+                    UNROLL_T);
 }
 
 static inline __attribute__((always_inline)) void
@@ -588,6 +597,38 @@ static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) 
   }
 }
 #undef SHORT_CASE
+
+#if WIDE_T > UNROLL_T
+/* Whole plain vectors of a short kernel at stride 1 as blocks of WIDE_T
+ * steps: 12 FMA chains where 8 barely cover two ports of 4-cycle FMAs,
+ * and fewer rows loaded per step (same bits). */
+static inline __attribute__((always_inline)) void
+conv_run_short_wide(const struct block_run *run, const size_t k) {
+  for (size_t b = 0; b < run->blocks; b++) {
+    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
+    short_block_steps(&src, run->w + b * run->w_step, k, 1, 1, VLEN, false, false,
+                      run->y + b * run->y_step, run->out_stride,
+                      vload(run->bias + b * run->bias_step), run->act, WIDE_T);
+  }
+}
+
+/* Every K of the short kernels (SHORT_TAPS = 15 here). */
+#define SHORT_WIDE_KS(X)                                                                     \
+  X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define SHORT_WIDE_CASE(K)                                                                   \
+  case K:                                                                                    \
+    conv_run_short_wide(run, K);                                                             \
+    return;
+
+static void conv_run_short_wide_any(const struct block_run *run, size_t k) {
+  switch (k) {
+    SHORT_WIDE_KS(SHORT_WIDE_CASE)
+  default:
+    break;
+  }
+}
+#undef SHORT_WIDE_CASE
+#endif
 
 /* Expanding border blocks side by side along channels, the passes of
  * conv_run_short: an expansion built once per pass, the blocks' input
@@ -1262,6 +1303,45 @@ static bool phases_pay(const struct dwconv1d_geometry *g, const struct dwconv1d_
   return !whole_pages || group_rows > L1D_MIN_BYTES / (tile->channels * sizeof(float));
 }
 
+#if WIDE_T > UNROLL_T
+/* Whether a rows-of-channels tile's interior steps take short blocks of
+ * WIDE_T steps (see conv_run_short_wide): whole plain vectors whose output
+ * stays in L2 without prefetches. Xeon, alternating runs (us): T125 C512
+ * K9 same 10.5 -> 10.0, T250 C512 K5 17.2 -> 15.1, T1000 C64 K9 9.6 ->
+ * 8.3, T2048 C32 K4 causal 9.2 -> 7.4, T256 C256 K3 level. Left out:
+ * outputs past L2 (Mamba T2048 C5120 K4 SiLU 4.89 -> 5.02 ms), and, as
+ * measured before, the prefetched, tail and expanding forms (C67 K9 15.1
+ * -> 21.6 us). */
+static bool short_wide_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                              enum output_prefetch prefetch) {
+  const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
+  return is_short(g) && g->stride == 1 && tile->depth_multiplier == 1 &&
+         tile->channels % VLEN == 0 && prefetch == PREFETCH_NONE &&
+         bytes < PREFETCH_L2_MIN_BYTES;
+}
+
+/* Interior steps [t, t + WIDE_T) of a tile that short_wide_blocks admits. */
+static void conv_rows_short_wide(const struct dwconv1d_geometry *g,
+                                 const struct dwconv1d_tile *tile, size_t t) {
+  const struct block_run run = {
+      .x = block_input(g, tile, tile->input, t),
+      .row_stride = tile->input_stride,
+      .y = tile->output + (t - tile->t_begin) * tile->output_stride,
+      .out_stride = tile->output_stride,
+      .w = tile->weights,
+      .bias = tile->bias,
+      .blocks = tile->channels / VLEN,
+      .x_step = VLEN,
+      .y_step = VLEN,
+      .w_step = g->kernel_size * VLEN,
+      .bias_step = VLEN,
+      .lanes = VLEN,
+      .act = tile->activation,
+  };
+  conv_run_short_wide_any(&run, g->kernel_size);
+}
+#endif
+
 /* Rows of many channels (a row per step, channel vectors side by side): a
  * group of steps at a time, across every channel vector, so the rows come
  * from memory once and in order. A dilated kernel's group is d
@@ -1284,8 +1364,16 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   const enum output_prefetch prefetch = output_prefetch_for(tile);
   struct dwconv1d_geometry inner = *g;
   inner.dilation = phased ? 1 : g->dilation;
+#if WIDE_T > UNROLL_T
+  const bool short_wide = short_wide_blocks(g, tile, prefetch);
+#endif
   for (size_t t = tile->t_begin; t < tile->t_end;) {
 #if WIDE_T > UNROLL_T
+    if (short_wide && t >= int_lo && t + WIDE_T <= int_hi && t + WIDE_T <= tile->t_end) {
+      conv_rows_short_wide(g, tile, t);
+      t += WIDE_T;
+      continue;
+    }
     if (wide_blocks(g, VLEN) && t >= int_lo && t + WIDE_T <= int_hi &&
         t + WIDE_T <= tile->t_end) {
       conv_rows_wide(g, tile, t);
