@@ -505,9 +505,11 @@ DWCONV1D_API dwconv1d_status dwconv1d_stream_set_phase(dwconv1d_stream *stream, 
  * phase): each step completes one output, whose window is the slot's H steps
  * followed by the chunk, i.e. phase 0. That is the causal stream exactly; for
  * valid padding it is the valid stream once the slot holds H received steps
- * (a stream's state after its phase reached 0). One-step calls with
- * H <= 255 and an activation other than glu and sparsemax allocate nothing
- * (they use about 32 KiB of stack); others may allocate a workspace.
+ * (a stream's state after its phase reached 0). One-step calls allocate
+ * nothing (about 32 KiB of stack) when depth_multiplier is 1 and the
+ * activation is elementwise (each slot is then read and shifted in place),
+ * or when H <= 255 and the activation is neither glu nor sparsemax; others
+ * may allocate a workspace.
  * batch == 0 or steps == 0 does nothing (pointers may then be NULL); pool
  * may be NULL when H == 0.
  * Errors: INVALID_ARGUMENT (NULL pointers, strides > 1, a layer that cannot

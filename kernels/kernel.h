@@ -115,6 +115,13 @@ struct dwconv1d_kernels {
   void (*log_softmax_row)(float *x, size_t n);
   /* out[i] = x[i] * sigmoid(x[half + i]) for i < half. */
   void (*glu_row)(const float *x, size_t half, float *out);
+  /* One decoding step, M = 1, from a slot of `history` = dilation (K - 1)
+   * >= 1 rows of `channels` floats and the new step: out = act(bias + taps
+   * over the slot's rows 0, d, ..., H - d and step), act elementwise; the
+   * slot's rows then move up a row, the step last. */
+  void (*decode_slot)(float *slot, size_t channels, size_t history, size_t dilation,
+                      const float *step, const float *weights, size_t kernel_size,
+                      const float *bias, float *out, dwconv1d_activation act);
 };
 
 /* Packed weights: blocks of `vlen` output channels; within a block, tap j's

@@ -834,6 +834,29 @@ static dwconv1d_status check_pool_args(const dwconv1d_layer *layer, size_t batch
   return DWCONV1D_OK;
 }
 
+/* Whether a pool call decodes each row's step in its slot (decode_slots):
+ * one step, M = 1, a state, no last-axis activation. */
+static bool decodes_slots(const struct stream_shape *sh, size_t steps) {
+  return steps == 1 && sh->multiplier == 1 && sh->history > 0 &&
+         sh->row_act == DWCONV1D_ACTIVATION_LINEAR;
+}
+
+/* A pool call's decoding step: each row's output from its slot and new step
+ * in place, the slot shifted as it is read (kernels' decode_slot), where a
+ * tile had taken a copy of the slot in and another back out (36 % of the
+ * step's time). One step of either layout is C contiguous floats. */
+static void decode_slots(const struct stream_shape *sh, size_t batch, const float *input,
+                         float *output, float *pool, const ptrdiff_t *slot_index) {
+  const dwconv1d_layer *layer = sh->layer;
+  const size_t c = sh->channels, h = sh->history;
+  for (size_t b = 0; b < batch; b++)
+    if (slot_index[b] >= 0)
+      layer->kernels->decode_slot(pool + (size_t)slot_index[b] * h * c, c, h,
+                                  layer->params.dilation_rate, input + b * c, layer->weights,
+                                  layer->params.kernel_size, layer->bias, output + b * c,
+                                  sh->fused);
+}
+
 dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t batch,
                                           size_t steps, const float *input, float *output,
                                           float *pool, size_t pool_slots,
@@ -843,6 +866,10 @@ dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t ba
   if (s != DWCONV1D_OK || batch == 0 || steps == 0)
     return s;
   const struct stream_shape sh = shape_of(layer);
+  if (decodes_slots(&sh, steps)) {
+    decode_slots(&sh, batch, input, output, pool, slot_index);
+    return DWCONV1D_OK;
+  }
   /* Strides 1 and phase 0: every step completes one output. */
   _Alignas(64) float stack[STACK_FLOATS];
   struct workspace ws;

@@ -202,6 +202,78 @@ conv_step_activated(const float *x, size_t tap_stride, const float *w, size_t ke
   }
 }
 
+/* A state slot's decoding step (see decode_slot), vector v (`lanes` of it):
+ * its sum over the slot's rows 0, d, ..., H - d and the new step x, taps in
+ * order as in conv_step_vectors (the same bits), then the slot's rows moved
+ * up one, the new step last. */
+static inline __attribute__((always_inline)) vfloat
+slot_vector_step(float *slot, size_t channels, size_t history, size_t dil, const float *x,
+                 const float *w, size_t k, const float *bias, size_t v, size_t lanes) {
+  const size_t o = v * VLEN;
+  vfloat acc = vload(bias + o);
+  for (size_t j = 0; j + 1 < k; j++)
+    acc = vfmadd(load_lanes(slot + j * dil * channels + o, lanes), vload(w + (v * k + j) * VLEN),
+                 acc);
+  const vfloat xv = load_lanes(x + o, lanes);
+  acc = vfmadd(xv, vload(w + (v * k + k - 1) * VLEN), acc);
+  for (size_t r = 0; r + 1 < history; r++)
+    store_lanes(slot + r * channels + o, load_lanes(slot + (r + 1) * channels + o, lanes), lanes);
+  store_lanes(slot + (history - 1) * channels + o, xv, lanes);
+  return acc;
+}
+
+/* decode_slot for one K; where the activation calls SLEEF, each vector's
+ * sum is taken UNROLL_T vectors before its activation, as in
+ * step_vectors_pipelined. */
+static inline __attribute__((always_inline)) void
+decode_slot_k(float *slot, size_t channels, size_t history, size_t dil, const float *x,
+              const float *w, size_t k, const float *bias, float *y, dwconv1d_activation act) {
+  const size_t whole = channels / VLEN;
+  size_t v = 0;
+  if (activation_calls(act) && whole >= UNROLL_T) {
+    const size_t vectors = whole / UNROLL_T * UNROLL_T;
+    vfloat pending[UNROLL_T];
+    for (size_t r = 0; r < UNROLL_T; r++)
+      pending[r] = slot_vector_step(slot, channels, history, dil, x, w, k, bias, r, VLEN);
+    for (; v < vectors; v += UNROLL_T)
+      for (size_t r = 0; r < UNROLL_T; r++) {
+        const vfloat sum = pending[r];
+        if (v + UNROLL_T + r < vectors)
+          pending[r] = slot_vector_step(slot, channels, history, dil, x, w, k, bias,
+                                        v + UNROLL_T + r, VLEN);
+        vstore(y + (v + r) * VLEN, activate(sum, act));
+      }
+  }
+  for (; v < whole; v++)
+    vstore(y + v * VLEN,
+           activate(slot_vector_step(slot, channels, history, dil, x, w, k, bias, v, VLEN), act));
+  const size_t lanes = channels - whole * VLEN;
+  if (lanes > 0)
+    store_lanes(y + whole * VLEN,
+                activate(slot_vector_step(slot, channels, history, dil, x, w, k, bias, whole,
+                                          lanes),
+                         act),
+                lanes);
+}
+
+/* One decoding step (M = 1) from a state slot of H = d (K - 1) >= 1 rows of
+ * `channels` floats and the new step `x`: y = act(bias + the taps over the
+ * slot's rows 0, d, ..., H - d and x), each vector's rows then moved up a
+ * row in the slot with x last. The pool call's step, without copying the
+ * slot through a tile and back (Mamba-2.8B-sized decoding step, see
+ * STREAMING.md). K 2-4 unrolled, as in conv_step_activated. */
+static void decode_slot(float *slot, size_t channels, size_t history, size_t dilation,
+                        const float *x, const float *weights, size_t kernel_size,
+                        const float *bias, float *y, dwconv1d_activation act) {
+  switch (kernel_size) {
+#define DECODE_SLOT_CASE(K)                                                                  \
+  case K: decode_slot_k(slot, channels, history, dilation, x, weights, K, bias, y, act); return;
+  DECODE_SLOT_CASE(2) DECODE_SLOT_CASE(3) DECODE_SLOT_CASE(4)
+#undef DECODE_SLOT_CASE
+  default: decode_slot_k(slot, channels, history, dilation, x, weights, kernel_size, bias, y, act);
+  }
+}
+
 /* UNROLL_T interior steps of one channel vector: each weight load feeds
  * UNROLL_T FMAs. `x` points at the first tap of step t. */
 static inline void conv_block_interior(const float *x, size_t row_step, size_t tap_step,
@@ -2322,6 +2394,7 @@ const struct dwconv1d_kernels DWCONV1D_CAT(dwconv1d_kernels_, ISA_SUFFIX) = {
     .softmax_row = softmax_row,
     .log_softmax_row = log_softmax_row,
     .glu_row = glu_row,
+    .decode_slot = decode_slot,
 };
 
 #endif
