@@ -503,8 +503,8 @@ static bool decodes_slots(const struct push *p) {
 /* One-step decoding in place: each sequence's output from its state and new
  * step, the state shifted a row as it is read (the kernels' decode_slot).
  * Where a stream's window had slid and the pool call had copied its slot
- * through a tile and back (C5120 K4 SiLU, AVX-512: stream batch 1 3.06 ->
- * 2.78 us, batch 64 328 -> 234; pool call 4.27 -> 3.03, 376 -> 260). */
+ * through a tile and back (C5120 K4 SiLU, AVX-512: stream batch 1 3.11 ->
+ * 2.90 us, batch 64 333 -> 234; pool call 4.27 -> 3.03, 376 -> 260). */
 static void decode_slots(const struct push *p) {
   const struct stream_shape *sh = p->shape;
   const dwconv1d_layer *layer = sh->layer;
@@ -875,7 +875,7 @@ dwconv1d_status dwconv1d_stream_pool_push(const dwconv1d_layer *layer, size_t ba
   /* Strides 1 and phase 0: every step completes one output. */
   _Alignas(64) float stack[STACK_FLOATS];
   struct workspace ws = {0};
-  struct push push = {.shape = &sh,
+  const struct push push = {.shape = &sh,
                             .ws = &ws,
                             .batch = batch,
                             .steps = steps,
