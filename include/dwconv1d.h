@@ -412,8 +412,9 @@ typedef struct dwconv1d_stream dwconv1d_stream;
  * channels under channels_last, and are refused under channels_first (they
  * would need the whole steps axis). batch == 0 gives a stream that does
  * nothing. The stream holds batch * 2 * (H + 1) * C floats of state (H as
- * dwconv1d_stream_state_steps gives it): room for one-step decoding to slide
- * each state along instead of shifting it every step. One-step pushes never
+ * dwconv1d_stream_state_steps gives it): room for one-step decoding with a
+ * last-axis activation to slide each state along instead of shifting it
+ * every step (other one-step pushes shift it in place). One-step pushes never
  * allocate; longer ones may grow the stream's workspace once.
  * On success *out owns the stream; release it with dwconv1d_stream_destroy.
  * Errors: INVALID_ARGUMENT (NULL layer or out, same padding, an axis
