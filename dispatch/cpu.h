@@ -3,6 +3,7 @@
 #define DWCONV1D_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Bit (1u << isa) is set for each dwconv1d_isa this CPU and OS can run
  * (whether or not the build contains the path). Scalar is always set. */
@@ -31,5 +32,11 @@ bool dwconv1d_cpu_line_split_stores_slow(void);
  * caches (CPUID on x86-64), or 0 where it gives none. Read by phases_pay in
  * the kernels. */
 unsigned dwconv1d_cpu_l1d_ways(void);
+
+/* The size in bytes of the last-level cache (the data or unified cache of
+ * the highest level), from the same description, or 0 where it gives none.
+ * Read by the layer: outputs of at least this size are stored around the
+ * caches by ISAs that can (see stores_nontemporal in the kernels). */
+size_t dwconv1d_cpu_llc_bytes(void);
 
 #endif

@@ -28,3 +28,6 @@ bool dwconv1d_cpu_line_split_stores_slow(void) { return false; }
 
 /* Not read here: the 16-byte NEON vectors keep their phases whatever the L1. */
 unsigned dwconv1d_cpu_l1d_ways(void) { return 0; }
+
+/* Not read here: NEON's kernels have no stores around the caches. */
+size_t dwconv1d_cpu_llc_bytes(void) { return 0; }

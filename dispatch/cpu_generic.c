@@ -16,3 +16,6 @@ bool dwconv1d_cpu_line_split_stores_slow(void) { return false; }
 
 /* Not read here: the scalar path never asks. */
 unsigned dwconv1d_cpu_l1d_ways(void) { return 0; }
+
+/* Not read here: the scalar path stores as it goes. */
+size_t dwconv1d_cpu_llc_bytes(void) { return 0; }

@@ -60,13 +60,19 @@ bool dwconv1d_cpu_line_split_stores_slow(void) { return !is_amd(); }
  * 5-7 the level; EBX bits 22-31 the ways less one. AMD's exists where
  * CPUID 0x80000001 sets TOPOEXT (ECX bit 22). A CPU (or hypervisor) that
  * hides the leaf gets 0: the kernels' rules for 8 ways. */
-unsigned dwconv1d_cpu_l1d_ways(void) {
+static unsigned cache_leaf(void) {
   const bool amd = is_amd();
-  const unsigned leaf = amd ? 0x8000001Du : 4u;
   unsigned eax, ebx, ecx, edx;
   if (amd && !(__get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx >> 22 & 1u)))
     return 0;
-  for (unsigned i = 0; i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx); i++) {
+  return amd ? 0x8000001Du : 4u;
+}
+
+unsigned dwconv1d_cpu_l1d_ways(void) {
+  const unsigned leaf = cache_leaf();
+  unsigned eax, ebx, ecx, edx;
+  for (unsigned i = 0; leaf && i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx);
+       i++) {
     const unsigned type = eax & 0x1Fu, level = eax >> 5 & 0x7u;
     if (type == 0)
       break;
@@ -74,4 +80,25 @@ unsigned dwconv1d_cpu_l1d_ways(void) {
       return (ebx >> 22) + 1;
   }
   return 0;
+}
+
+/* The same subleaves: EBX bits 0-11 the line size, 12-21 the partitions,
+ * 22-31 the ways, ECX the sets, each less one; types 1 (data) and 3
+ * (unified) hold data. */
+size_t dwconv1d_cpu_llc_bytes(void) {
+  const unsigned leaf = cache_leaf();
+  unsigned eax, ebx, ecx, edx, top = 0;
+  size_t bytes = 0;
+  for (unsigned i = 0; leaf && i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx);
+       i++) {
+    const unsigned type = eax & 0x1Fu, level = eax >> 5 & 0x7u;
+    if (type == 0)
+      break;
+    if ((type == 1 || type == 3) && level > top) {
+      top = level;
+      bytes = (size_t)((ebx >> 22) + 1) * ((ebx >> 12 & 0x3FFu) + 1) * ((ebx & 0xFFFu) + 1) *
+              ((size_t)ecx + 1);
+    }
+  }
+  return bytes;
 }

@@ -72,7 +72,8 @@ static void probe(void) {
       .prefetch_outputs = dwconv1d_cpu_prefetches_outputs(),
       .shuffles_on_fma_port = dwconv1d_cpu_shuffles_on_fma_port(),
       .line_split_stores_slow = dwconv1d_cpu_line_split_stores_slow(),
-      .l1d_ways = dwconv1d_cpu_l1d_ways()};
+      .l1d_ways = dwconv1d_cpu_l1d_ways(),
+      .llc_bytes = dwconv1d_cpu_llc_bytes()};
   const char *value = getenv("DWCONV1D_ISA");
   if (value == NULL)
     return;

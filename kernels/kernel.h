@@ -29,6 +29,8 @@ struct dwconv1d_cpu_traits {
                                 * 16-byte ones (see scatter_block_cf) */
   unsigned l1d_ways;         /* the L1 data cache's ways, 0 if the CPU does not say
                               * (see phases_pay) */
+  size_t llc_bytes;          /* the last-level cache's size, 0 if the CPU does not say
+                              * (see dwconv1d_tile's stream_outputs) */
 };
 
 /* One tile of work: output steps [t_begin, t_end) of a range of output
@@ -60,6 +62,9 @@ struct dwconv1d_tile {
   bool prefetch_inputs;     /* the call reads more input than the caches
                              * hold: ISAs that gain fetch rows ahead (see
                              * PREFETCH_INPUT_ROWS in the template) */
+  bool stream_outputs;      /* the call writes at least the last-level cache's
+                             * size: ISAs that can store whole aligned lines
+                             * around the caches (see stores_nontemporal) */
 };
 
 /* channels_first with stride 1 or 2: output steps [t_begin, t_end) of output

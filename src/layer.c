@@ -229,6 +229,7 @@ struct forward_plan {
   bool channels_first;
   bool gathered_across; /* gathered tiles are rows of channels (see CF_ACROSS_MAX_STEPS) */
   bool prefetch_inputs; /* the call's input is larger than the caches hold */
+  bool stream_outputs;  /* the call's output is no smaller than the last-level cache */
   size_t gather_steps; /* output steps per gathered tile */
   size_t channel_tile; /* channels per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
@@ -308,6 +309,7 @@ static void conv_direct(const struct forward_plan *plan, const float *x, size_t 
   tile.output = dst.at;
   tile.output_stride = dst.stride;
   tile.prefetch_inputs = plan->prefetch_inputs;
+  tile.stream_outputs = plan->stream_outputs;
   plan->layer->kernels->conv_tile(&plan->g, &tile);
 }
 
@@ -639,6 +641,10 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                            ? CF_WIDE_CHANNEL_TILE
                            : CHANNEL_TILE;
   plan->prefetch_inputs = in_bytes >= PREFETCH_INPUT_MIN_BYTES;
+  /* batch * out_per_batch floats against the cache's, without a product that could wrap */
+  const size_t llc_floats = layer->cpu.llc_bytes / sizeof(float);
+  plan->stream_outputs =
+      llc_floats > 0 && batch > 0 && plan->out_per_batch >= ceil_div(llc_floats, batch);
   plan->gather_steps = span <= SHORT_SPAN ? (p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE
                                                                       : SHORT_GATHER_TIME_TILE)
                        : plan->out_steps <= 2 * GATHER_TIME_TILE ? plan->out_steps

@@ -54,6 +54,7 @@ static inline struct dwconv1d_tile dwconv1d_layer_tile(const struct dwconv1d_lay
       .activation = act,
       .cpu = layer->cpu,
       .prefetch_inputs = false,
+      .stream_outputs = false,
   };
 }
 

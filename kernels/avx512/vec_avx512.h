@@ -36,6 +36,11 @@ static inline vfloat vkeep(vfloat v) {
 static inline vfloat vset1(float x) { return _mm512_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm512_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm512_storeu_ps(p, v); }
+/* A whole cache line (p 64-byte aligned) around the caches; vstream_fence
+ * orders such stores before the call returns (see stores_nontemporal). */
+#define HAVE_VSTREAM 1
+static inline void vstream(float *p, vfloat v) { _mm512_stream_ps(p, v); }
+static inline void vstream_fence(void) { _mm_sfence(); }
 static inline vfloat vload_tail(const float *p, size_t n) { return _mm512_maskz_loadu_ps(tail_mask(n), p); }
 static inline void vstore_tail(float *p, vfloat v, size_t n) { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
 

@@ -1,7 +1,7 @@
 /* The CPU traits the kernels' choices read (dispatch/cpu.h), against what
  * the operating system says of the same CPU: on x86-64, the L1 data
- * cache's ways from CPUID's cache leaf must be those Linux lists in sysfs
- * (skipped where the CPU hides the leaf: Linux then derives its figure
+ * cache's ways and the last-level cache's size from CPUID's cache leaf must
+ * be those Linux lists in sysfs (skipped where the CPU hides the leaf: Linux then derives its figure
  * from older leaves, for AMD's L1 through a table meant for L2, so the two
  * need not agree); elsewhere the probe reports none. Built from the probe's
  * own source, not the library, whose internals are not exported. */
@@ -44,6 +44,28 @@ static unsigned sysfs_l1d_ways(void) {
   }
   return 0;
 }
+
+/* The size in bytes of the highest-level data or unified cache cpu0's sysfs
+ * lists, or 0 if it lists none. */
+static size_t sysfs_llc_bytes(void) {
+  size_t bytes = 0;
+  unsigned top = 0;
+  for (int i = 0; i < 16; i++) {
+    char dir[128], level[16], type[32], size[32];
+    snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
+    if (read_line(dir, "level", level, sizeof level) != 0)
+      break;
+    unsigned l = 0;
+    size_t kib = 0;
+    if (read_line(dir, "type", type, sizeof type) != 0 ||
+        read_line(dir, "size", size, sizeof size) != 0 || sscanf(level, "%u", &l) != 1 ||
+        sscanf(size, "%zuK", &kib) != 1 || strcmp(type, "Instruction") == 0)
+      continue;
+    if (l > top)
+      top = l, bytes = kib * 1024;
+  }
+  return bytes;
+}
 #endif
 
 int main(void) {
@@ -63,12 +85,20 @@ int main(void) {
     return 1;
   }
   printf("ok: L1 data cache of %u ways, as sysfs lists\n", ways);
-#else
-  if (ways != 0) {
-    printf("FAIL: the probe reports %u L1d ways where it reads none\n", ways);
+  const size_t llc = dwconv1d_cpu_llc_bytes(), llc_listed = sysfs_llc_bytes();
+  if (llc != llc_listed) {
+    printf("FAIL: CPUID gives a last-level cache of %zu bytes, sysfs %zu\n", llc, llc_listed);
     return 1;
   }
-  printf("ok: no L1d ways reported on this architecture\n");
+  printf("ok: last-level cache of %zu KiB, as sysfs lists\n", llc / 1024);
+#else
+  if (ways != 0 || dwconv1d_cpu_llc_bytes() != 0) {
+    printf("FAIL: the probe reports %u L1d ways and a %zu-byte last-level cache where it "
+           "reads none\n",
+           ways, dwconv1d_cpu_llc_bytes());
+    return 1;
+  }
+  printf("ok: no L1d ways or last-level cache reported on this architecture\n");
 #endif
   return 0;
 }

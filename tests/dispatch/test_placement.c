@@ -3,12 +3,16 @@
  * two past the input modulo 4 KiB take their channel vectors in the other
  * order (see channels_descending in the kernels' template), and must give
  * the same bits as an output placed on a page boundary, on every supported
- * ISA. */
+ * ISA. Nor on its alignment where the output is no smaller than the
+ * last-level cache: aligned, AVX-512 stores whole lines of it around the
+ * caches (see stores_nontemporal), a float off it stores as it goes. Built
+ * with the CPU probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "dwconv1d.h"
 
 enum { PAGE = 4096 };
@@ -18,7 +22,9 @@ static float value(size_t i) { return (float)((i * 2654435761u) % 2001) / 1000.0
 /* Output of the layer for an output placed `offset` bytes past a page. */
 static int forward_at(const dwconv1d_layer *layer, size_t steps, const float *x, size_t out_n,
                       size_t offset, float *result) {
-  unsigned char *block = aligned_alloc(PAGE, out_n * sizeof(float) + 2 * PAGE);
+  /* C11's aligned_alloc takes whole multiples of the alignment */
+  const size_t pages = (out_n * sizeof(float) + PAGE - 1) / PAGE + 2;
+  unsigned char *block = aligned_alloc(PAGE, pages * PAGE);
   if (block == NULL)
     return -1;
   float *y = (float *)(void *)(block + offset);
@@ -28,9 +34,12 @@ static int forward_at(const dwconv1d_layer *layer, size_t steps, const float *x,
   return s == DWCONV1D_OK ? 0 : -1;
 }
 
-static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
+static int check_as(dwconv1d_isa isa, size_t k, size_t channels, size_t steps,
+                    dwconv1d_padding padding, dwconv1d_activation act, const size_t *offsets,
+                    size_t count) {
   dwconv1d_params p = dwconv1d_params_default(k);
-  p.padding = DWCONV1D_PADDING_SAME;
+  p.padding = padding;
+  p.activation = act;
   const size_t in_n = steps * channels, out_n = steps * channels;
   float *kernel = malloc(k * channels * sizeof(float)), *bias = malloc(channels * sizeof(float));
   float *x = aligned_alloc(PAGE, (in_n * sizeof(float) + PAGE - 1) / PAGE * PAGE);
@@ -45,8 +54,7 @@ static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
     fprintf(stderr, "FAIL %s: %s\n", dwconv1d_isa_name(isa), dwconv1d_last_error());
     failures++;
   }
-  static const size_t offsets[] = {32, 64, 128, 192, 2048 + 64};
-  for (size_t i = 0; !failures && i < sizeof offsets / sizeof offsets[0]; i++) {
+  for (size_t i = 0; !failures && i < count; i++) {
     if (forward_at(layer, steps, x, out_n, offsets[i], got) != 0 ||
         memcmp(got, want, out_n * sizeof(float)) != 0) {
       fprintf(stderr, "FAIL %s K=%zu C=%zu T=%zu: output %zu bytes past a page differs\n",
@@ -59,15 +67,40 @@ static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
   return failures;
 }
 
+static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
+  static const size_t offsets[] = {32, 64, 128, 192, 2048 + 64};
+  return check_as(isa, k, channels, steps, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR,
+                  offsets, sizeof offsets / sizeof offsets[0]);
+}
+
+/* Outputs of at least `bytes`: Mamba's causal SiLU and a plain K = 3, each
+ * on a page, a line past one and a float past one. */
+static int check_large(dwconv1d_isa isa, size_t bytes) {
+  static const size_t offsets[] = {64, 4};
+  const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float);
+  return check_as(isa, 4, 5120, floats / 5120 + 1, DWCONV1D_PADDING_CAUSAL,
+                  DWCONV1D_ACTIVATION_SILU, offsets, n) +
+         check_as(isa, 3, 512, floats / 512 + 1, DWCONV1D_PADDING_SAME,
+                  DWCONV1D_ACTIVATION_RELU, offsets, n);
+}
+
+/* Larger caches would make the large outputs a slow test: checked up to this. */
+enum { LARGE_MAX_BYTES = 64 << 20 };
+
 int main(void) {
   int failures = 0, passed = 0;
+  const size_t llc = dwconv1d_cpu_llc_bytes();
+  const int large = llc > 0 && llc <= LARGE_MAX_BYTES;
+  if (!large)
+    printf("note: last-level cache of %zu bytes: outputs that outgrow it not checked\n", llc);
   for (int i = DWCONV1D_ISA_SCALAR; i <= DWCONV1D_ISA_NEON; i++) {
     const dwconv1d_isa isa = (dwconv1d_isa)i;
     if (!dwconv1d_isa_supported(isa))
       continue;
     dwconv1d_set_isa(isa);
     /* rows of 2 KiB and 512 bytes, long and short kernels */
-    const int f = check(isa, 31, 512, 64) + check(isa, 33, 128, 80) + check(isa, 5, 128, 40);
+    const int f = check(isa, 31, 512, 64) + check(isa, 33, 128, 80) + check(isa, 5, 128, 40) +
+                  (large ? check_large(isa, llc) : 0);
     failures += f;
     passed += !f;
   }
