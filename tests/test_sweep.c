@@ -591,6 +591,15 @@ static const fixed_case prefetched_inputs_stride2[] = {
     {7, 1, 256, 4100, SAME, LINEAR},
 };
 
+/* Outputs past 1 MiB a batch element whose rows are shorter than 2 KiB:
+ * AVX-512's and NEON's short kernels run their interior steps as 12-step
+ * blocks there too (LONG_ROW_BYTES in the kernels' template). */
+static const fixed_case short_rows_past_l2[] = {
+    {3, 1, 128, 2100, SAME, LINEAR},
+    {5, 1, 64, 4200, CAUSAL, RELU},
+    {4, 1, 384, 700, VALID, SILU},
+};
+
 #undef SAME
 #undef VALID
 #undef CAUSAL
@@ -651,6 +660,7 @@ static const fixed_group fixed_groups[] = {
                   expanded_borders),
     FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),
     FIXED_GROUP("inputs past 8 MiB, stride 2", 0x9F0200u, CL, 2, prefetched_inputs_stride2),
+    FIXED_GROUP("short rows past 1 MiB", 0x12B0000u, CL, 1, short_rows_past_l2),
 };
 #undef CL
 #undef CF

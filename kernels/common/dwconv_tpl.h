@@ -1424,20 +1424,27 @@ static bool phases_pay(const struct dwconv1d_geometry *g, const struct dwconv1d_
 }
 
 #if WIDE_T > UNROLL_T
+enum { LONG_ROW_BYTES = 2048 }; /* rows this long keep 8-step blocks past L2 */
+
 /* Whether a rows-of-channels tile's interior steps take short blocks of
- * WIDE_T steps (see conv_run_short_wide): whole plain vectors whose output
- * stays in L2 without prefetches. Xeon, alternating runs (us): T125 C512
- * K9 same 10.5 -> 10.0, T250 C512 K5 17.2 -> 15.1, T1000 C64 K9 9.6 ->
- * 8.3, T2048 C32 K4 causal 9.2 -> 7.4, T256 C256 K3 level. Left out:
- * outputs past L2 (Mamba T2048 C5120 K4 SiLU 4.89 -> 5.02 ms), and, as
- * measured before, the prefetched, tail and expanding forms (C67 K9 15.1
- * -> 21.6 us). */
+ * WIDE_T steps (see conv_run_short_wide): whole plain vectors, without
+ * output prefetches, whose output stays in L2 or whose rows are short.
+ * Xeon, alternating runs (us): T125 C512 K9 same 10.5 -> 10.0, T250 C512
+ * K5 17.2 -> 15.1, T1000 C64 K9 9.6 -> 8.3, T2048 C32 K4 causal 9.2 ->
+ * 7.4, T256 C256 K3 level. Past L2, rows of 2 KiB or more ran slower
+ * (Xeon, Mamba T2048 C5120 K4 SiLU 4.89 -> 5.02 ms; Zen 4, T1024 C512 K3
+ * 65.9 -> 77.0, T2048 C1536 K4 SiLU 2.14 -> 2.73 ms), shorter ones faster
+ * (Zen 4: T4096 C128 K3 65.5 -> 57.4, T8192 C64 K5 71.9 -> 60.2, T4096
+ * C384 K3 240 -> 210, B4 T2048 C256 K3 659 -> 612; C256 K5 and SiLU K4
+ * level). Left out, as measured before: the prefetched, tail and
+ * expanding forms (C67 K9 15.1 -> 21.6 us). */
 static bool short_wide_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               enum output_prefetch prefetch) {
   const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
+  const bool short_rows = tile->output_stride * sizeof(float) < LONG_ROW_BYTES;
   return is_short(g) && g->stride == 1 && tile->depth_multiplier == 1 &&
          tile->channels % VLEN == 0 && prefetch == PREFETCH_NONE &&
-         bytes < PREFETCH_L2_MIN_BYTES;
+         (bytes < PREFETCH_L2_MIN_BYTES || short_rows);
 }
 
 /* Interior steps [t, t + WIDE_T) of a tile that short_wide_blocks admits. */
