@@ -56,10 +56,31 @@ bool dwconv1d_cpu_shuffles_on_fma_port(void) { return !is_amd(); }
 bool dwconv1d_cpu_line_split_stores_slow(void) { return !is_amd(); }
 
 /* Intel's leaf 4 and AMD's leaf 0x8000001D list the caches one subleaf each,
- * in the same layout: EAX bits 0-4 the type (0 ends the list, 1 data), bits
- * 5-7 the level; EBX bits 22-31 the ways less one. AMD's exists where
- * CPUID 0x80000001 sets TOPOEXT (ECX bit 22). A CPU (or hypervisor) that
- * hides the leaf gets 0: the kernels' rules for 8 ways. */
+ * in the same layout: EAX bits 0-4 the type (0 ends the list, 1 data, 3
+ * unified), bits 5-7 the level; EBX bits 0-11 the line size, 12-21 the
+ * partitions, 22-31 the ways, ECX the sets, each less one. AMD's exists
+ * where CPUID 0x80000001 sets TOPOEXT (ECX bit 22). A CPU (or hypervisor)
+ * that hides the leaf describes no caches: the kernels' rules for 8 ways,
+ * no stores around the caches. */
+struct cache_desc {
+  unsigned type, level, ways;
+  size_t bytes;
+};
+
+/* Subleaf i of the cache leaf (0 or no leaf: the list's end), as *d. */
+static bool cache_subleaf(unsigned leaf, unsigned i, struct cache_desc *d) {
+  unsigned eax, ebx, ecx, edx;
+  if (leaf == 0 || i >= 16 || !__get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx) ||
+      (eax & 0x1Fu) == 0)
+    return false;
+  d->type = eax & 0x1Fu;
+  d->level = eax >> 5 & 0x7u;
+  d->ways = (ebx >> 22) + 1;
+  d->bytes = (size_t)d->ways * ((ebx >> 12 & 0x3FFu) + 1) * ((ebx & 0xFFFu) + 1) *
+             ((size_t)ecx + 1);
+  return true;
+}
+
 static unsigned cache_leaf(void) {
   const bool amd = is_amd();
   unsigned eax, ebx, ecx, edx;
@@ -70,35 +91,20 @@ static unsigned cache_leaf(void) {
 
 unsigned dwconv1d_cpu_l1d_ways(void) {
   const unsigned leaf = cache_leaf();
-  unsigned eax, ebx, ecx, edx;
-  for (unsigned i = 0; leaf && i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx);
-       i++) {
-    const unsigned type = eax & 0x1Fu, level = eax >> 5 & 0x7u;
-    if (type == 0)
-      break;
-    if (type == 1 && level == 1)
-      return (ebx >> 22) + 1;
-  }
+  struct cache_desc d;
+  for (unsigned i = 0; cache_subleaf(leaf, i, &d); i++)
+    if (d.type == 1 && d.level == 1)
+      return d.ways;
   return 0;
 }
 
-/* The same subleaves: EBX bits 0-11 the line size, 12-21 the partitions,
- * 22-31 the ways, ECX the sets, each less one; types 1 (data) and 3
- * (unified) hold data. */
 size_t dwconv1d_cpu_llc_bytes(void) {
   const unsigned leaf = cache_leaf();
-  unsigned eax, ebx, ecx, edx, top = 0;
+  struct cache_desc d;
+  unsigned top = 0;
   size_t bytes = 0;
-  for (unsigned i = 0; leaf && i < 16 && __get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx);
-       i++) {
-    const unsigned type = eax & 0x1Fu, level = eax >> 5 & 0x7u;
-    if (type == 0)
-      break;
-    if ((type == 1 || type == 3) && level > top) {
-      top = level;
-      bytes = (size_t)((ebx >> 22) + 1) * ((ebx >> 12 & 0x3FFu) + 1) * ((ebx & 0xFFFu) + 1) *
-              ((size_t)ecx + 1);
-    }
-  }
+  for (unsigned i = 0; cache_subleaf(leaf, i, &d); i++)
+    if ((d.type == 1 || d.type == 3) && d.level > top)
+      top = d.level, bytes = d.bytes;
   return bytes;
 }
