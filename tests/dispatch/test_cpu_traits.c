@@ -1,10 +1,12 @@
 /* The CPU traits the kernels' choices read (dispatch/cpu.h), against what
  * the operating system says of the same CPU: on x86-64, the L1 data
- * cache's ways and the last-level cache's size from CPUID's cache leaf must
- * be those Linux lists in sysfs (skipped where the CPU hides the leaf: Linux then derives its figure
- * from older leaves, for AMD's L1 through a table meant for L2, so the two
- * need not agree); elsewhere the probe reports none. Built from the probe's
+ * cache's ways and the last-level cache's size from CPUID's cache leaf
+ * must be those Linux lists in sysfs (skipped where the CPU hides the leaf:
+ * Linux then derives its figure from older leaves, for AMD's L1 through a
+ * table meant for L2, so the two need not agree); elsewhere the probe
+ * reports none. Built from the probe's
  * own source, not the library, whose internals are not exported. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,42 +30,50 @@ static int read_line(const char *dir, const char *name, char *buf, size_t size) 
   return 0;
 }
 
+/* Cache index i of cpu0 as sysfs lists it: level, type ("Data",
+ * "Instruction", "Unified"), ways and size. False past the list's end;
+ * a field sysfs leaves out reads as 0. */
+struct sysfs_cache {
+  unsigned level, ways;
+  char type[32];
+  size_t bytes;
+};
+
+static bool sysfs_cache(int i, struct sysfs_cache *c) {
+  char dir[128], level[16], ways[16], size[32];
+  snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
+  *c = (struct sysfs_cache){0};
+  if (read_line(dir, "level", level, sizeof level) != 0 || sscanf(level, "%u", &c->level) != 1)
+    return false;
+  size_t kib = 0;
+  if (read_line(dir, "type", c->type, sizeof c->type) != 0)
+    c->type[0] = '\0';
+  if (read_line(dir, "ways_of_associativity", ways, sizeof ways) != 0 ||
+      sscanf(ways, "%u", &c->ways) != 1)
+    c->ways = 0;
+  if (read_line(dir, "size", size, sizeof size) == 0 && sscanf(size, "%zuK", &kib) == 1)
+    c->bytes = kib * 1024;
+  return true;
+}
+
 /* The L1 data cache's ways as cpu0's sysfs lists them, or 0 if it does not. */
 static unsigned sysfs_l1d_ways(void) {
-  for (int i = 0; i < 16; i++) {
-    char dir[128], level[16], type[32], ways[16];
-    snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
-    if (read_line(dir, "level", level, sizeof level) != 0)
-      return 0;
-    if (read_line(dir, "type", type, sizeof type) != 0 ||
-        read_line(dir, "ways_of_associativity", ways, sizeof ways) != 0)
-      continue;
-    unsigned w = 0;
-    if (strcmp(level, "1") == 0 && strcmp(type, "Data") == 0 && sscanf(ways, "%u", &w) == 1)
-      return w;
-  }
+  struct sysfs_cache c;
+  for (int i = 0; i < 16 && sysfs_cache(i, &c); i++)
+    if (c.level == 1 && strcmp(c.type, "Data") == 0)
+      return c.ways;
   return 0;
 }
 
 /* The size in bytes of the highest-level data or unified cache cpu0's sysfs
  * lists, or 0 if it lists none. */
 static size_t sysfs_llc_bytes(void) {
-  size_t bytes = 0;
+  struct sysfs_cache c;
   unsigned top = 0;
-  for (int i = 0; i < 16; i++) {
-    char dir[128], level[16], type[32], size[32];
-    snprintf(dir, sizeof dir, "/sys/devices/system/cpu/cpu0/cache/index%d", i);
-    if (read_line(dir, "level", level, sizeof level) != 0)
-      break;
-    unsigned l = 0;
-    size_t kib = 0;
-    if (read_line(dir, "type", type, sizeof type) != 0 ||
-        read_line(dir, "size", size, sizeof size) != 0 || sscanf(level, "%u", &l) != 1 ||
-        sscanf(size, "%zuK", &kib) != 1 || strcmp(type, "Instruction") == 0)
-      continue;
-    if (l > top)
-      top = l, bytes = kib * 1024;
-  }
+  size_t bytes = 0;
+  for (int i = 0; i < 16 && sysfs_cache(i, &c); i++)
+    if (c.bytes > 0 && c.type[0] != '\0' && strcmp(c.type, "Instruction") != 0 && c.level > top)
+      top = c.level, bytes = c.bytes;
   return bytes;
 }
 #endif
