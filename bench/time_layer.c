@@ -20,6 +20,7 @@ typedef struct options {
   bench_shape shape; /* batch, steps, channels, params */
   size_t reps;
   size_t in_offset, out_offset; /* floats past a 4 KiB boundary */
+  size_t next;                  /* 1: a second call reads each call's output */
 } options;
 
 static void usage(FILE *out) {
@@ -29,6 +30,8 @@ static void usage(FILE *out) {
           "  padding=valid|same|causal (valid)  format=channels_last|channels_first\n"
           "  activation=<Keras name> (linear)  reps=calls timed (300)\n"
           "  in_offset=, out_offset= floats past a 4 KiB boundary (0)\n"
+          "  next=1: after each call, time a second call of the layer on its output,\n"
+          "          as the next layer would read it (M=1; not glu, which halves channels)\n"
           "DWCONV1D_ISA=scalar|sse4|avx2|avx512|neon pins the path.\n");
 }
 
@@ -85,7 +88,8 @@ static int parse_arg(const char *arg, options *o) {
                {"C", &o->shape.channels}, {"K", &p->kernel_size},
                {"M", &p->depth_multiplier}, {"s", &p->strides},
                {"d", &p->dilation_rate}, {"reps", &o->reps},
-               {"in_offset", &o->in_offset}, {"out_offset", &o->out_offset}};
+               {"in_offset", &o->in_offset}, {"out_offset", &o->out_offset},
+               {"next", &o->next}};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
     if (strcmp(key, sizes[i].key) == 0)
       return parse_size(key, value, sizes[i].field);
@@ -130,6 +134,67 @@ static uint64_t hash_floats(const float *y, size_t n) {
   return h;
 }
 
+/* next=1: a second call of the layer on each timed call's output, into z,
+ * and the two calls' sums (the next layer's view of the caches). */
+struct next_call {
+  size_t steps, floats;
+  float *z;
+  void *z_base;
+  double *times, *pairs;
+};
+
+static int start_next(const options *o, const size_t out_shape[3], struct next_call *n) {
+  const dwconv1d_params *p = &o->shape.params;
+  const bool first = p->data_format == DWCONV1D_CHANNELS_FIRST;
+  const size_t channels = first ? out_shape[1] : out_shape[2];
+  size_t shape[3];
+  n->steps = first ? out_shape[2] : out_shape[1];
+  if (channels != o->shape.channels ||
+      dwconv1d_output_shape(p, o->shape.batch, channels, n->steps, shape) != DWCONV1D_OK) {
+    fprintf(stderr, "dwconv1d_time_layer: next=1 needs an output the layer can read again "
+                    "(%zu channels out for %zu in, %zu steps)\n",
+            channels, o->shape.channels, n->steps);
+    return -1;
+  }
+  n->floats = shape[0] * shape[1] * shape[2];
+  n->z = alloc_at(n->floats, 0, &n->z_base);
+  n->times = malloc(o->reps * sizeof(double));
+  n->pairs = malloc(o->reps * sizeof(double));
+  if (n->z == NULL || n->times == NULL || n->pairs == NULL) {
+    fprintf(stderr, "dwconv1d_time_layer: out of memory for the next call's %zu floats\n",
+            n->floats);
+    return -1;
+  }
+  return 0;
+}
+
+static int time_next(const dwconv1d_layer *layer, size_t batch, const float *y,
+                     struct next_call *n, size_t r, double first) {
+  const double t0 = thread_seconds();
+  if (dwconv1d_layer_forward(layer, batch, n->steps, y, n->z) != DWCONV1D_OK) {
+    fprintf(stderr, "dwconv1d_time_layer: next call: %s\n", dwconv1d_last_error());
+    return -1;
+  }
+  n->times[r] = thread_seconds() - t0;
+  n->pairs[r] = first + n->times[r];
+  return 0;
+}
+
+static void print_next(struct next_call *n, size_t reps) {
+  qsort(n->times, reps, sizeof(double), compare_doubles);
+  qsort(n->pairs, reps, sizeof(double), compare_doubles);
+  printf("  next call on that output: best %.2f us  median %.2f us;  both calls: best %.2f us  "
+         "median %.2f us  hash %016llx\n",
+         n->times[0] * 1e6, n->times[reps / 2] * 1e6, n->pairs[0] * 1e6,
+         n->pairs[reps / 2] * 1e6, (unsigned long long)hash_floats(n->z, n->floats));
+}
+
+static void free_next(struct next_call *n) {
+  free(n->times);
+  free(n->pairs);
+  free(n->z_base);
+}
+
 /* Creates the layer, times `reps` calls and prints the line; 0 on success. */
 static int run(const options *o) {
   const bench_shape *shape = &o->shape;
@@ -154,6 +219,7 @@ static int run(const options *o) {
   float *y = alloc_at(n_out, o->out_offset, &y_base);
   double *times = malloc(o->reps * sizeof(double));
   dwconv1d_layer *layer = NULL;
+  struct next_call next = {0};
   int status = -1;
   if (kernel == NULL || x == NULL || y == NULL || times == NULL) {
     fprintf(stderr, "dwconv1d_time_layer: out of memory for %zu input and %zu output floats\n",
@@ -170,6 +236,8 @@ static int run(const options *o) {
     fprintf(stderr, "dwconv1d_time_layer: %s\n", dwconv1d_last_error());
     goto done;
   }
+  if (o->next && start_next(o, out_shape, &next) != 0)
+    goto done;
   double sum = 0.0;
   for (size_t r = 0; r < o->reps; r++) {
     const double t0 = thread_seconds();
@@ -179,6 +247,8 @@ static int run(const options *o) {
     }
     times[r] = thread_seconds() - t0;
     sum += times[r];
+    if (o->next && time_next(layer, shape->batch, y, &next, r, times[r]) != 0)
+      goto done;
   }
   qsort(times, o->reps, sizeof(double), compare_doubles);
   char description[128];
@@ -187,8 +257,11 @@ static int run(const options *o) {
          dwconv1d_isa_name(dwconv1d_layer_isa(layer)), description, times[0] * 1e6,
          times[o->reps / 2] * 1e6, sum / (double)o->reps * 1e6, sizes.flops / times[0] * 1e-9,
          (unsigned long long)hash_floats(y, n_out));
+  if (o->next)
+    print_next(&next, o->reps);
   status = 0;
 done:
+  free_next(&next);
   dwconv1d_layer_destroy(layer);
   free(times);
   free(x_base);

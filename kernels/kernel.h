@@ -62,9 +62,10 @@ struct dwconv1d_tile {
   bool prefetch_inputs;     /* the call reads more input than the caches
                              * hold: ISAs that gain fetch rows ahead (see
                              * PREFETCH_INPUT_ROWS in the template) */
-  bool stream_outputs;      /* the call writes at least the last-level cache's
-                             * size: ISAs that can store whole aligned lines
-                             * around the caches (see stores_nontemporal) */
+  bool stream_outputs;      /* the call's input and output together pass the
+                             * last-level cache: ISAs that can store whole
+                             * aligned lines around the caches do (see
+                             * stores_nontemporal) */
 };
 
 /* channels_first with stride 1 or 2: output steps [t_begin, t_end) of output

@@ -229,7 +229,7 @@ struct forward_plan {
   bool channels_first;
   bool gathered_across; /* gathered tiles are rows of channels (see CF_ACROSS_MAX_STEPS) */
   bool prefetch_inputs; /* the call's input is larger than the caches hold */
-  bool stream_outputs;  /* the call's output is no smaller than the last-level cache */
+  bool stream_outputs;  /* the call's input and output pass the last-level cache */
   size_t gather_steps; /* output steps per gathered tile */
   size_t channel_tile; /* channels per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
@@ -641,10 +641,18 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                            ? CF_WIDE_CHANNEL_TILE
                            : CHANNEL_TILE;
   plan->prefetch_inputs = in_bytes >= PREFETCH_INPUT_MIN_BYTES;
-  /* batch * out_per_batch floats against the cache's, without a product that could wrap */
+  /* Where the input and output together pass the last-level cache, the
+   * output's first lines are gone by the time the next layer reads them, so
+   * the kernels that can store it around the caches do (stores_nontemporal).
+   * AMD Zen 4, AVX-512, time_layer next=1, medians of 5 alternating runs,
+   * this call then a second on its output (us): B8 T1024 C512 K3 same 4321
+   * -> 2806, B2 T2048 C1536 K4 causal SiLU 8407 -> 7536, B1 T8192 C512 K3
+   * 3873 -> 3477, B4 T4096 C512 K3 s2 3818 -> 3358 (the second call 1165 ->
+   * 1367). Smaller calls lose: B2 T1024 C512 K3 (8 MiB) 320 -> 472-598.
+   * In floats, without a product that could wrap (each term < SIZE_MAX / 4). */
   const size_t llc_floats = layer->cpu.llc_bytes / sizeof(float);
-  plan->stream_outputs =
-      llc_floats > 0 && batch > 0 && plan->out_per_batch >= ceil_div(llc_floats, batch);
+  plan->stream_outputs = llc_floats > 0 && batch > 0 &&
+                         plan->in_per_batch + plan->out_per_batch >= ceil_div(llc_floats, batch);
   plan->gather_steps = span <= SHORT_SPAN ? (p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE
                                                                       : SHORT_GATHER_TIME_TILE)
                        : plan->out_steps <= 2 * GATHER_TIME_TILE ? plan->out_steps

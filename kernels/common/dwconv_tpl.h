@@ -1378,14 +1378,16 @@ static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile
   return bytes >= PREFETCH_L2_MIN_BYTES ? PREFETCH_L2 : PREFETCH_NONE;
 }
 
-/* Where a call writes more than the last-level cache holds, its output
- * cannot still be cached when the next layer reads it from the start:
- * whole lines stored around the caches spare reading each line in before
- * it is written. The short kernels' interior blocks store them so (the
- * others as they come). AMD Zen 4, AVX-512, alternating runs: B16 T1024
- * C512 K3 same, 32 MiB out, 3.66 -> 2.65 ms; T2048 C5120 K4 causal SiLU,
- * 40 MiB, 7.28 -> 6.06 ms (same bits). Below the cache they would cost the
- * next reader its hits, and cost the call too (B2, 4 MiB: 133 -> 163 us).
+/* Where a call's input and output together pass the last-level cache
+ * (tile->stream_outputs), the output's first lines cannot still be cached
+ * when the next layer reads them: whole lines stored around the caches
+ * spare reading each line in before it is written. The short kernels'
+ * interior blocks store them so (the others as they come). AMD Zen 4,
+ * AVX-512, alternating runs: B16 T1024 C512 K3 same, 32 MiB out, 3.66 ->
+ * 2.65 ms; T2048 C5120 K4 causal SiLU, 40 MiB, 7.28 -> 6.06 ms (same bits);
+ * with the next call on the output, see the plan in src/layer.c. Smaller
+ * calls would cost the next reader its hits, and the call too (B2, 4 MiB
+ * out: 133 -> 163 us).
  * AVX2's vectors are half lines: B16 4.06 -> 3.38 ms, but the Mamba shape
  * 12.3 -> 13.3 ms, so it stores as it goes. */
 static bool stores_nontemporal(const struct dwconv1d_tile *tile) {

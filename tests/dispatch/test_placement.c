@@ -3,9 +3,10 @@
  * two past the input modulo 4 KiB take their channel vectors in the other
  * order (see channels_descending in the kernels' template), and must give
  * the same bits as an output placed on a page boundary, on every supported
- * ISA. Nor on its alignment where the output is no smaller than the
- * last-level cache: aligned, AVX-512 stores whole lines of it around the
- * caches (see stores_nontemporal), a float off it stores as it goes. Built
+ * ISA. Nor on its alignment where the input and output together pass the
+ * last-level cache: aligned, AVX-512 stores whole lines of the output
+ * around the caches (see stores_nontemporal), a float off it stores as it
+ * goes. Built
  * with the CPU probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
@@ -73,11 +74,12 @@ static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
                   offsets, sizeof offsets / sizeof offsets[0]);
 }
 
-/* Outputs of at least `bytes`: Mamba's causal SiLU and a plain K = 3, each
- * on a page, a line past one and a float past one. */
+/* Calls whose input and output together just pass `bytes` (outputs of
+ * half that, the smallest that the rule streams): Mamba's causal SiLU and a
+ * plain K = 3, each on a page, a line past one and a float past one. */
 static int check_large(dwconv1d_isa isa, size_t bytes) {
   static const size_t offsets[] = {64, 4};
-  const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float);
+  const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float) / 2;
   return check_as(isa, 4, 5120, floats / 5120 + 1, DWCONV1D_PADDING_CAUSAL,
                   DWCONV1D_ACTIVATION_SILU, offsets, n) +
          check_as(isa, 3, 512, floats / 512 + 1, DWCONV1D_PADDING_SAME,
@@ -92,7 +94,7 @@ int main(void) {
   const size_t llc = dwconv1d_cpu_llc_bytes();
   const int large = llc > 0 && llc <= LARGE_MAX_BYTES;
   if (!large)
-    printf("note: last-level cache of %zu bytes: outputs that outgrow it not checked\n", llc);
+    printf("note: last-level cache of %zu bytes: calls that outgrow it not checked\n", llc);
   for (int i = DWCONV1D_ISA_SCALAR; i <= DWCONV1D_ISA_NEON; i++) {
     const dwconv1d_isa isa = (dwconv1d_isa)i;
     if (!dwconv1d_isa_supported(isa))
