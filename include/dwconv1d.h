@@ -224,9 +224,11 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  * The buffers need no particular alignment and must not overlap. Where the
  * input and output together are at least the last-level cache's size, an
  * output that starts on a 64-byte boundary may be written around the caches
- * (AVX-512, channels_last, C * M a multiple of 16): its first lines could
- * not stay cached for its reader anyway, and the call's stores are complete
- * and ordered before it returns, as any other.
+ * (AVX-512: channels_last with C * M a multiple of 16; channels_first with
+ * output steps a multiple of 16, K <= 15, dilation 1, no activation but
+ * relu): its first lines could not stay cached for its reader anyway, and
+ * the call's stores are complete and ordered before it returns, as any
+ * other.
  * Errors: INVALID_ARGUMENT (NULL pointers, steps too short for the kernel,
  * size overflow), OUT_OF_MEMORY (some layouts need a small workspace);
  * the output is untouched on error. */

@@ -81,6 +81,7 @@ struct dwconv1d_rows {
   const float *weights; /* the layer's packed weights, all channels */
   const float *bias;    /* the layer's bias, all channels */
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
+  bool stream_outputs;  /* as dwconv1d_tile's */
 };
 
 /* What one ISA provides. */

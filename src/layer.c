@@ -328,6 +328,7 @@ static void conv_by_rows(const struct forward_plan *plan, const float *x, size_t
       .weights = plan->layer->weights,
       .bias = plan->layer->bias,
       .activation = plan->fused,
+      .stream_outputs = plan->stream_outputs,
   };
   plan->layer->kernels->conv_rows(&plan->g, &rows);
 }

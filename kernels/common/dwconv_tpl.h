@@ -1395,6 +1395,22 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
          (uintptr_t)tile->output % (VLEN * sizeof(float)) == 0;
 }
 
+/* The same along channels_first rows, for the shifting kernels' runs of
+ * whole blocks that start on a vector boundary, and only without an
+ * activation that calls SLEEF. AMD Zen 4, AVX-512, the call and a second
+ * on its output (time_layer next=1, medians of 5 alternating runs, us):
+ * B8 T1024 C512 K3 same 3161 -> 2748, B4 T2048 C512 K5 3000 -> 2317, B1
+ * T8192 C512 K7 2695 -> 2059, B2 T2048 C1536 K4 causal 4863 -> 3405, B4
+ * T4096 C512 K3 s2 3618 -> 3297; with SiLU, B2 T2048 C1536 K4 causal
+ * 6652 -> 7671 and B1 C5120 11140 -> 12740, so those store as they go. */
+#ifdef VCONCAT_FROM
+static bool rows_stream(const struct dwconv1d_rows *r) {
+  return HAVE_VSTREAM && r->stream_outputs && r->output_stride % VLEN == 0 &&
+         (r->activation == DWCONV1D_ACTIVATION_LINEAR ||
+          r->activation == DWCONV1D_ACTIVATION_RELU);
+}
+#endif
+
 enum { PAGE_BYTES = 4096, L1D_MIN_BYTES = 32 << 10, FEW_L1D_WAYS = 8 };
 
 /* Whether a dilated rows-of-channels tile gains from phases (see
@@ -1702,7 +1718,7 @@ enum { SHIFTED_LOADS_MIN_TAPS = 6 };
 static inline __attribute__((always_inline)) void
 rows_block_shifted(const float *x, size_t left, size_t lead, const float *w, const size_t k,
                    const size_t s, const size_t nv, float bias, float *y,
-                   dwconv1d_activation act) {
+                   dwconv1d_activation act, bool nontemporal) {
   vfloat acc[UNROLL_T];
   for (size_t r = 0; r < nv; r++)
     acc[r] = vset1(bias);
@@ -1736,7 +1752,7 @@ UNROLL_FULL
     cur[0] = next[0], cur[1] = next[1];
   }
 #endif
-  store_rows_n(y, VLEN, acc, nv, VLEN, act);
+  store_rows_out(y, VLEN, acc, nv, VLEN, act, nontemporal);
 }
 
 /* `blocks` consecutive blocks of NV vectors. The K tests are constants: no
@@ -1744,7 +1760,7 @@ UNROLL_FULL
 #define ROWS_SHIFTED_BLOCKS(K, S, NV)                                                        \
   for (size_t b = 0; b < blocks; b++)                                                        \
     rows_block_shifted(x + b * (S) * (NV) * VLEN, left, lead, w, K, S, NV, bias,             \
-                       y + b * (NV) * VLEN, act);
+                       y + b * (NV) * VLEN, act, nontemporal);
 #define ROWS_SHIFTED_CASE(K, NV)                                                             \
   case K:                                                                                    \
     if (s == 1 && (K) <= VLEN)                                                               \
@@ -1772,15 +1788,16 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 }
 
 /* rows_block_shifted for `blocks` consecutive blocks and K of 1 .. 15
- * whose taps shift by less than a vector (see shifted_blocks); false for
- * other K. A row's blocks in one call, K and s looked up once, in place of
+ * whose taps shift by less than a vector (see shifted_blocks), stored
+ * around the caches where `nontemporal` (y aligned to a vector, see
+ * rows_stream); false for other K. A row's blocks in one call, K and s looked up once, in place of
  * a call per block (AMD Zen 4, channels_first, same): AVX-512 T938 C512 K7
  * 105.3 -> 103.8 us, T4096 C256 K7 stride 2 143.2 -> 138.1; AVX2 132.6 ->
  * 128.8 and 172.6 -> 160.9; SSE4.1 stride 2 455.5 -> 377.9. But B8 T1024
  * C512 K3, from memory, 3-5 % slower (769 -> 794 us). */
 static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
-                                    dwconv1d_activation act) {
+                                    dwconv1d_activation act, bool nontemporal) {
   const size_t left = k, lead = 0; /* constants: the tails lie inside, no lead */
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
@@ -1797,6 +1814,7 @@ static __attribute__((noinline)) bool
 rows_block_shifted_lead_any(const float *x, size_t lead, const float *w, size_t k, size_t s,
                             float bias, float *y, dwconv1d_activation act) {
   const size_t blocks = 1, left = k;
+  const bool nontemporal = false;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
 }
@@ -1813,6 +1831,7 @@ static __attribute__((noinline)) bool
 rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t k, size_t s,
                             float bias, float *y, dwconv1d_activation act) {
   const size_t blocks = 1, lead = 0;
+  const bool nontemporal = false;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
   return false;
 }
@@ -1824,6 +1843,7 @@ static __attribute__((noinline)) bool
 rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s, float bias,
                             float *y, dwconv1d_activation act) {
   const size_t blocks = 1, left = k, lead = 0;
+  const bool nontemporal = false;
   switch (k) { ROWS_SHIFTED_CASES(UNROLL_T / 2) }
   return false;
 }
@@ -1851,13 +1871,13 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
   for (size_t i = 0; i < floats; i += VLEN)
     vstore(in + i, load_padded(g, x, first + i, VLEN));
   if (n == BLOCK) {
-    rows_blocks_shifted_any(in, w, g->kernel_size, g->stride, bias, y, 1, act);
+    rows_blocks_shifted_any(in, w, g->kernel_size, g->stride, bias, y, 1, act, false);
     return;
   }
   if (half)
     rows_half_block_shifted_any(in, w, g->kernel_size, g->stride, bias, out, act);
   else
-    rows_blocks_shifted_any(in, w, g->kernel_size, g->stride, bias, out, 1, act);
+    rows_blocks_shifted_any(in, w, g->kernel_size, g->stride, bias, out, 1, act, false);
   for (size_t i = 0; i < n; i += VLEN) /* by vectors: memcpy compiled to rep movsq */
     store_lanes(y + i, vload(out + i), n - i < VLEN ? n - i : VLEN);
 }
@@ -1870,7 +1890,7 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
  * start before the row, and blocks cut short, on padded copies. */
 static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const float *x,
                                      const float *w, float bias, size_t t0, size_t t1, float *y,
-                                     dwconv1d_activation act) {
+                                     dwconv1d_activation act, bool stream) {
   const size_t block = UNROLL_T * VLEN, floats = g->stride * block, k = g->kernel_size;
   for (size_t t = t0; t < t1;) {
     const size_t first = t * g->stride; /* padded index of the block's first float */
@@ -1882,8 +1902,9 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
     const size_t tails = in_row >= k - 1 ? (in_row - (k - 1)) / block >> shift : 0;
     if (tails > 0 && whole > 0) { /* whole blocks whose last taps lie in the row too */
       const size_t blocks = tails < whole ? tails : whole;
-      rows_blocks_shifted_any(x + (first - g->pad_left), w, k, g->stride, bias, y + (t - t0),
-                              blocks, act);
+      float *yt = y + (t - t0); /* its blocks are whole vectors on from there */
+      rows_blocks_shifted_any(x + (first - g->pad_left), w, k, g->stride, bias, yt, blocks, act,
+                              stream && (uintptr_t)yt % (VLEN * sizeof(float)) == 0);
       t += blocks * block;
     } else if (whole > 0) {
       rows_block_shifted_tail_any(x + (first - g->pad_left), in_row - floats, w, k, g->stride,
@@ -2193,7 +2214,7 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
   size_t int_lo, int_hi;
   interior_steps(&reach, &int_lo, &int_hi);
 #ifdef VCONCAT_FROM
-  const bool shifted = shifted_blocks(g);
+  const bool shifted = shifted_blocks(g), stream = rows_stream(r);
 #endif
   for (size_t oc = r->c_begin; oc < r->c_end; oc++) {
     const float *x = r->input + (oc / r->depth_multiplier) * g->in_steps;
@@ -2207,13 +2228,18 @@ static void conv_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_r
 #endif
 #ifdef VCONCAT_FROM
     if (shifted) {
-      rows_one_channel_shifted(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation);
+      rows_one_channel_shifted(g, x, w, r->bias[oc], r->t_begin, r->t_end, y, r->activation,
+                               stream);
       continue;
     }
 #endif
     rows_one_channel(g, int_lo, int_hi, x, w, r->bias[oc], r->t_begin, r->t_end, y,
                      r->activation);
   }
+#ifdef VCONCAT_FROM
+  if (shifted && stream) /* before the caller (or another thread) reads them */
+    vstream_fence();
+#endif
 }
 
 /* ---- channels_first <-> channel blocks, by VLEN x VLEN transposes ---- */

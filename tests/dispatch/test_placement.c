@@ -5,8 +5,8 @@
  * the same bits as an output placed on a page boundary, on every supported
  * ISA. Nor on its alignment where the input and output together pass the
  * last-level cache: aligned, AVX-512 stores whole lines of the output
- * around the caches (see stores_nontemporal), a float off it stores as it
- * goes. Built
+ * around the caches (see stores_nontemporal and rows_stream), a float off
+ * it stores as it goes. Built
  * with the CPU probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,11 +36,12 @@ static int forward_at(const dwconv1d_layer *layer, size_t steps, const float *x,
 }
 
 static int check_as(dwconv1d_isa isa, size_t k, size_t channels, size_t steps,
-                    dwconv1d_padding padding, dwconv1d_activation act, const size_t *offsets,
-                    size_t count) {
+                    dwconv1d_padding padding, dwconv1d_activation act,
+                    dwconv1d_data_format format, const size_t *offsets, size_t count) {
   dwconv1d_params p = dwconv1d_params_default(k);
   p.padding = padding;
   p.activation = act;
+  p.data_format = format;
   const size_t in_n = steps * channels, out_n = steps * channels;
   float *kernel = malloc(k * channels * sizeof(float)), *bias = malloc(channels * sizeof(float));
   float *x = aligned_alloc(PAGE, (in_n * sizeof(float) + PAGE - 1) / PAGE * PAGE);
@@ -71,19 +72,23 @@ static int check_as(dwconv1d_isa isa, size_t k, size_t channels, size_t steps,
 static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
   static const size_t offsets[] = {32, 64, 128, 192, 2048 + 64};
   return check_as(isa, k, channels, steps, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR,
-                  offsets, sizeof offsets / sizeof offsets[0]);
+                  DWCONV1D_CHANNELS_LAST, offsets, sizeof offsets / sizeof offsets[0]);
 }
 
 /* Calls whose input and output together just pass `bytes` (outputs of
  * half that, the smallest that the rule streams): Mamba's causal SiLU and a
- * plain K = 3, each on a page, a line past one and a float past one. */
+ * plain K = 3 in channels_last, and K = 3 along channels_first rows of a
+ * whole number of vectors, each on a page, a line past one and a float
+ * past one. */
 static int check_large(dwconv1d_isa isa, size_t bytes) {
   static const size_t offsets[] = {64, 4};
   const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float) / 2;
   return check_as(isa, 4, 5120, floats / 5120 + 1, DWCONV1D_PADDING_CAUSAL,
-                  DWCONV1D_ACTIVATION_SILU, offsets, n) +
+                  DWCONV1D_ACTIVATION_SILU, DWCONV1D_CHANNELS_LAST, offsets, n) +
          check_as(isa, 3, 512, floats / 512 + 1, DWCONV1D_PADDING_SAME,
-                  DWCONV1D_ACTIVATION_RELU, offsets, n);
+                  DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_LAST, offsets, n) +
+         check_as(isa, 3, 512, (floats / 512 / 16 + 1) * 16, DWCONV1D_PADDING_SAME,
+                  DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_FIRST, offsets, n);
 }
 
 /* Larger caches would make the large outputs a slow test: checked up to this. */
