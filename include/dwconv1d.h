@@ -221,14 +221,14 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  *   input:  (batch, steps, C) or (batch, C, steps), as the data format says.
  *   output: dwconv1d_output_shape(p, batch, C, steps) floats, written whole.
  * batch == 0 is valid and writes nothing (input and output may then be NULL).
- * The buffers need no particular alignment and must not overlap. Where the
- * input and output together are at least the last-level cache's size, an
- * output that starts on a 64-byte boundary may be written around the caches
- * (AVX-512: channels_last with C * M a multiple of 16; channels_first with
- * output steps a multiple of 16, K <= 15, dilation 1, no activation but
- * relu): its first lines could not stay cached for its reader anyway, and
- * the call's stores are complete and ordered before it returns, as any
- * other.
+ * The buffers need no particular alignment and must not overlap. An output
+ * that starts on a 64-byte boundary may be written around the caches on
+ * AVX-512: channels_last with C * M a multiple of 16 where the input and
+ * output together are at least the last-level cache's size, channels_first
+ * with output steps a multiple of 16, K <= 15, dilation 1 and no activation
+ * but relu where the output alone is. Its first lines could not stay cached
+ * for its reader anyway, and the call's stores are complete and ordered
+ * before it returns, as any other.
  * Errors: INVALID_ARGUMENT (NULL pointers, steps too short for the kernel,
  * size overflow), OUT_OF_MEMORY (some layouts need a small workspace);
  * the output is untouched on error. */

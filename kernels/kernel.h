@@ -81,7 +81,8 @@ struct dwconv1d_rows {
   const float *weights; /* the layer's packed weights, all channels */
   const float *bias;    /* the layer's bias, all channels */
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
-  bool stream_outputs;  /* as dwconv1d_tile's */
+  bool stream_outputs;  /* the call writes at least the last-level cache's
+                         * size (see rows_stream) */
 };
 
 /* What one ISA provides. */

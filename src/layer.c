@@ -230,6 +230,7 @@ struct forward_plan {
   bool gathered_across; /* gathered tiles are rows of channels (see CF_ACROSS_MAX_STEPS) */
   bool prefetch_inputs; /* the call's input is larger than the caches hold */
   bool stream_outputs;  /* the call's input and output pass the last-level cache */
+  bool stream_rows;     /* its output alone does (channels_first rows) */
   size_t gather_steps; /* output steps per gathered tile */
   size_t channel_tile; /* channels per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
@@ -328,7 +329,7 @@ static void conv_by_rows(const struct forward_plan *plan, const float *x, size_t
       .weights = plan->layer->weights,
       .bias = plan->layer->bias,
       .activation = plan->fused,
-      .stream_outputs = plan->stream_outputs,
+      .stream_outputs = plan->stream_rows,
   };
   plan->layer->kernels->conv_rows(&plan->g, &rows);
 }
@@ -654,6 +655,8 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   const size_t llc_floats = layer->cpu.llc_bytes / sizeof(float);
   plan->stream_outputs = llc_floats > 0 && batch > 0 &&
                          plan->in_per_batch + plan->out_per_batch >= ceil_div(llc_floats, batch);
+  plan->stream_rows =
+      llc_floats > 0 && batch > 0 && plan->out_per_batch >= ceil_div(llc_floats, batch);
   plan->gather_steps = span <= SHORT_SPAN ? (p->depth_multiplier > 1 ? EXPAND_GATHER_TIME_TILE
                                                                       : SHORT_GATHER_TIME_TILE)
                        : plan->out_steps <= 2 * GATHER_TIME_TILE ? plan->out_steps

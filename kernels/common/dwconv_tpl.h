@@ -1396,13 +1396,17 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
 }
 
 /* The same along channels_first rows, for the shifting kernels' runs of
- * whole blocks that start on a vector boundary, and only without an
- * activation that calls SLEEF. AMD Zen 4, AVX-512, the call and a second
- * on its output (time_layer next=1, medians of 5 alternating runs, us):
- * B8 T1024 C512 K3 same 3161 -> 2748, B4 T2048 C512 K5 3000 -> 2317, B1
- * T8192 C512 K7 2695 -> 2059, B2 T2048 C1536 K4 causal 4863 -> 3405, B4
- * T4096 C512 K3 s2 3618 -> 3297; with SiLU, B2 T2048 C1536 K4 causal
- * 6652 -> 7671 and B1 C5120 11140 -> 12740, so those store as they go. */
+ * whole blocks that start on a vector boundary, where the call's output
+ * alone passes the last-level cache (r->stream_outputs), and only without
+ * an activation that calls SLEEF. Along rows a call's stores run at the
+ * copy's rate: where input and output fit the cache together, as they do
+ * in a repeated call on two buffers, stores around it only cost (AMD Zen
+ * 4, AVX-512, B8 T1024 C512 K3 same, 16 MiB each: 915 -> 1643 us). Past
+ * it, medians of 5 alternating runs (us): B16 2895 -> 2609, with a second
+ * call on the output (time_layer next=1) 5614 -> 5475; B4 T8192 C512 K5
+ * with the second call 10415 -> 8254. With SiLU, B2 T2048 C1536 K4 causal
+ * and the second call 6652 -> 7671, B1 C5120 11140 -> 12740: those store
+ * as they go. */
 #ifdef VCONCAT_FROM
 static bool rows_stream(const struct dwconv1d_rows *r) {
   return HAVE_VSTREAM && r->stream_outputs && r->output_stride % VLEN == 0 &&

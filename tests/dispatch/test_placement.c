@@ -3,10 +3,9 @@
  * two past the input modulo 4 KiB take their channel vectors in the other
  * order (see channels_descending in the kernels' template), and must give
  * the same bits as an output placed on a page boundary, on every supported
- * ISA. Nor on its alignment where the input and output together pass the
- * last-level cache: aligned, AVX-512 stores whole lines of the output
- * around the caches (see stores_nontemporal and rows_stream), a float off
- * it stores as it goes. Built
+ * ISA. Nor on its alignment where a call passes the last-level cache:
+ * aligned, AVX-512 stores whole lines of the output around the caches (see
+ * stores_nontemporal and rows_stream), a float off it stores as it goes. Built
  * with the CPU probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
@@ -75,11 +74,11 @@ static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
                   DWCONV1D_CHANNELS_LAST, offsets, sizeof offsets / sizeof offsets[0]);
 }
 
-/* Calls whose input and output together just pass `bytes` (outputs of
- * half that, the smallest that the rule streams): Mamba's causal SiLU and a
- * plain K = 3 in channels_last, and K = 3 along channels_first rows of a
- * whole number of vectors, each on a page, a line past one and a float
- * past one. */
+/* The smallest calls that the rules stream for a cache of `bytes`: input
+ * and output together just past it in channels_last (Mamba's causal SiLU
+ * and a plain K = 3), the output alone along channels_first rows of a
+ * whole number of vectors (K = 3); each output on a page, a line past one
+ * and a float past one. */
 static int check_large(dwconv1d_isa isa, size_t bytes) {
   static const size_t offsets[] = {64, 4};
   const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float) / 2;
@@ -87,7 +86,7 @@ static int check_large(dwconv1d_isa isa, size_t bytes) {
                   DWCONV1D_ACTIVATION_SILU, DWCONV1D_CHANNELS_LAST, offsets, n) +
          check_as(isa, 3, 512, floats / 512 + 1, DWCONV1D_PADDING_SAME,
                   DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_LAST, offsets, n) +
-         check_as(isa, 3, 512, (floats / 512 / 16 + 1) * 16, DWCONV1D_PADDING_SAME,
+         check_as(isa, 3, 512, (2 * floats / 512 / 16 + 1) * 16, DWCONV1D_PADDING_SAME,
                   DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_FIRST, offsets, n);
 }
 
