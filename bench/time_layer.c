@@ -31,7 +31,7 @@ static void usage(FILE *out) {
           "  activation=<Keras name> (linear)  reps=calls timed (300)\n"
           "  in_offset=, out_offset= floats past a 4 KiB boundary (0)\n"
           "  next=1: after each call, time a second call of the layer on its output,\n"
-          "          as the next layer would read it (M=1; not glu, which halves channels)\n"
+          "          as the next layer would read it (M=1; no glu on channels_last)\n"
           "DWCONV1D_ISA=scalar|sse4|avx2|avx512|neon pins the path.\n");
 }
 

@@ -651,7 +651,9 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
    * -> 2806, B2 T2048 C1536 K4 causal SiLU 8407 -> 7536, B1 T8192 C512 K3
    * 3873 -> 3477, B4 T4096 C512 K3 s2 3818 -> 3358 (the second call 1165 ->
    * 1367). Smaller calls lose: B2 T1024 C512 K3 (8 MiB) 320 -> 472-598.
-   * In floats, without a product that could wrap (each term < SIZE_MAX / 4). */
+   * channels_first rows, whose stores run at the copy's rate, only where
+   * the output alone passes the cache (see rows_stream). In floats, without
+   * a product that could wrap (each term < SIZE_MAX / 4). */
   const size_t llc_floats = layer->cpu.llc_bytes / sizeof(float);
   plan->stream_outputs = llc_floats > 0 && batch > 0 &&
                          plan->in_per_batch + plan->out_per_batch >= ceil_div(llc_floats, batch);
