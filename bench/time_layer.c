@@ -291,5 +291,10 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
+  if (o.next > 1) {
+    fprintf(stderr, "dwconv1d_time_layer: next=%zu is not 0 or 1\n", o.next);
+    usage(stderr);
+    return 2;
+  }
   return run(&o) == 0 ? 0 : 1;
 }
