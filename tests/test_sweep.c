@@ -518,6 +518,12 @@ static const fixed_case long_rows_cf[] = {
     {48, 1, 2, 1030, SAME, LINEAR},   {49, 1, 2, 1000, SAME, LINEAR},
     {32, 1, 9, 256, SAME, LINEAR},    {33, 1, 2, 150000, SAME, LINEAR},
     {31, 1, 3, 100003, CAUSAL, RELU},
+    /* K 31 and 33 walk a row's interior from 256 steps on (rows_walk):
+     * 256 of 512, 255 of 511, activations applied after the walk, a valid
+     * row whose walk starts at its first step, tap 32 of K 33 */
+    {31, 1, 2, 512, SAME, LINEAR},    {33, 1, 2, 511, CAUSAL, RELU},
+    {31, 1, 3, 2000, SAME, SILU},     {33, 1, 2, 1500, VALID, GELU},
+    {31, 1, 2, 798, VALID, RELU},     {33, 1, 3, 1033, SAME, LINEAR},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */

@@ -187,6 +187,8 @@ static int run_long_rows_cases(dwconv1d_isa isa) {
       /* the range from step 128 on: one float short of a block with a tail,
        * and just enough for it (see rows_long_block_at) */
       {31, 1, 3, 1, 254, DWCONV1D_PADDING_SAME},   {31, 1, 3, 1, 255, DWCONV1D_PADDING_SAME},
+      /* interiors walked (rows_walk), by segments that move with the range */
+      {31, 1, 3, 1, 2000, DWCONV1D_PADDING_CAUSAL}, {33, 1, 2, 2, 1500, DWCONV1D_PADDING_VALID},
   };
   int failures = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
