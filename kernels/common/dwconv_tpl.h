@@ -2135,6 +2135,9 @@ rows_long_block_at(const struct dwconv1d_geometry *g, const float *x, const floa
  * 10 % slower than the blocks. */
 enum { WALK_SEGMENTS = 4, WALK_MIN_STEPS = 256 };
 
+/* Whether K walks: an instance of its own, taps in two vectors and one. */
+static bool walks(size_t k) { return long_k_fixed(k) && k <= 2 * VLEN + 1; }
+
 /* Row u's shifted vectors: `first` takes taps 0 .. VLEN - 1 of output u
  * (u < len), `second` taps VLEN .. of output u - 1 (u > 0). Odd shifts
  * load unaligned, even ones shift (see ROWS_LONG_MIN_TAPS). Segment s
@@ -2254,8 +2257,8 @@ static void activate_in_place(float *y, size_t n, dwconv1d_activation act) {
  * where the steps are too few to walk. */
 static size_t rows_walk(const struct dwconv1d_geometry *g, const float *x, const float *w,
                         float bias, size_t a, size_t e, float *y, dwconv1d_activation act) {
-  if (e < a + WALK_MIN_STEPS)
-    return a;
+  if (!walks(g->kernel_size) || e < a + WALK_MIN_STEPS)
+    return a; /* walk_segments_any has no other K */
   const size_t n = WALK_SEGMENTS;
   const size_t len = (e - a + n * VLEN - 1) / (n * VLEN), seg = (e - a - len * VLEN) / (n - 1);
   const size_t end = a + (n - 1) * seg + len * VLEN;
@@ -2285,7 +2288,7 @@ static void rows_long_blocks(const struct dwconv1d_geometry *g, const float *x, 
 static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float *x,
                                   const float *w, float bias, size_t t0, size_t t1, float *y,
                                   dwconv1d_activation act) {
-  const size_t block = UNROLL_T * VLEN, k = g->kernel_size;
+  const size_t block = UNROLL_T * VLEN;
   if (t1 - t0 < block) {
     float out[UNROLL_T * VLEN];
     rows_long_block_at(g, x, w, bias, t0, out, act);
@@ -2294,7 +2297,7 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
     return;
   }
   size_t lo = t0;
-  if (long_k_fixed(k) && k <= 2 * VLEN + 1 && t1 - t0 >= 2 * block) {
+  if (walks(g->kernel_size) && t1 - t0 >= 2 * block) {
     /* the walk from a block past the padding to a block before t1 or the
      * last step whose segment reads only the row */
     const size_t a = t0 < g->pad_left ? t0 + block : t0;
