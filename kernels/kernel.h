@@ -97,11 +97,11 @@ struct dwconv1d_kernels {
    * dwconv1d_tile); others read rows expanded by expand_block. */
   size_t expand_max_taps;
   /* channels_first, stride 1, dilation 1, K >= 16: whether a range of
-   * out_steps output steps of `channels` channels runs faster on a CPU
-   * with these traits along each channel's row (conv_rows) than through
-   * transposed channel blocks. */
-  bool (*rows_long_pays)(size_t kernel_size, size_t out_steps, size_t channels,
-                         struct dwconv1d_cpu_traits cpu);
+   * out_steps output steps of `channels` channels, from input rows of
+   * in_steps floats, runs faster on a CPU with these traits along each
+   * channel's row (conv_rows) than through transposed channel blocks. */
+  bool (*rows_long_pays)(size_t kernel_size, size_t out_steps, size_t in_steps,
+                         size_t channels, struct dwconv1d_cpu_traits cpu);
   void (*conv_tile)(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *t);
   void (*conv_rows)(const struct dwconv1d_geometry *g, const struct dwconv1d_rows *r);
   /* Transposes between channel rows and channel blocks of vlen (see the

@@ -627,8 +627,8 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
   plan->by_rows = plan->channels_first && p->strides <= 2 &&
                   ((p->kernel_size < GATHER_TAPS && plan->out_steps >= CF_ROWS_MIN_STEPS) ||
                    (p->strides == 1 && p->dilation_rate == 1 &&
-                    layer->kernels->rows_long_pays(p->kernel_size, plan->out_steps, layer->channels,
-                                                   layer->cpu)));
+                    layer->kernels->rows_long_pays(p->kernel_size, plan->out_steps, plan->steps,
+                                                   layer->channels, layer->cpu)));
   /* Expansions (M > 1) of short kernels run on the caller's rows too. */
   const bool expands_direct = p->kernel_size <= layer->kernels->expand_max_taps &&
                               p->dilation_rate == 1 && p->strides <= 2;

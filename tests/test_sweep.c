@@ -499,15 +499,19 @@ static const fixed_case row_end_tails_cf_stride2[] = {
 /* channels_first long kernels along the rows (see rows_one_channel_long),
  * which rows_long_pays picks by the CPU: where shifts have a port of their
  * own, K 31 and 33 past one block (128 steps) where the last block wastes
- * little, other K up to 48 from 1000 steps on; where they take an FMA
- * port, K below 24 from 1000 steps on and below 40 for inputs past about
- * 1.1 MiB a batch element (the last two cases: both rules). Rows whose
+ * little, other K up to 48 from 1000 steps on, and up to 128 where a row
+ * is a whole number of 4 KiB; where they take an FMA port, K below 24
+ * from 1000 steps on and below 40 for inputs past about 1.1 MiB a batch
+ * element (the last two cases: both rules). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
  * last whole block whose reach ends at the row's end (T 1040 K 16 valid:
  * in place) or one float past it (1039: on a copy), a last whole block
  * whose taps pass the row's end (T 1024 K 16 same: on a copy), last blocks
  * cut short, and the longest K; 1000 steps of K 49, 256 of K 32 and 520
- * of K 33 (a last block mostly wasted) go through channel blocks. */
+ * of K 33 (a last block mostly wasted) go through channel blocks. Rows of
+ * 1024 or 2048 steps take K 49 to 128 along the rows (K 128 the longest,
+ * K 129 through channel blocks; a valid row, an even K, a tail of 17
+ * channels). */
 static const fixed_case long_rows_cf[] = {
     {31, 1, 20, 256, SAME, LINEAR},   {31, 1, 7, 250, SAME, RELU},
     {33, 1, 17, 500, CAUSAL, RELU},   {31, 1, 5, 286, VALID, SILU},
@@ -524,11 +528,15 @@ static const fixed_case long_rows_cf[] = {
     {31, 1, 2, 512, SAME, LINEAR},    {33, 1, 2, 511, CAUSAL, RELU},
     {31, 1, 3, 2000, SAME, SILU},     {33, 1, 2, 1500, VALID, GELU},
     {31, 1, 2, 798, VALID, RELU},     {33, 1, 3, 1033, SAME, LINEAR},
+    {49, 1, 2, 1024, SAME, LINEAR},   {128, 1, 2, 1024, CAUSAL, RELU},
+    {129, 1, 2, 1024, SAME, LINEAR},  {99, 1, 3, 2048, VALID, SILU},
+    {64, 1, 17, 1024, SAME, GELU},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */
 static const fixed_case long_rows_cf_multiplied[] = {
     {33, 1, 3, 500, SAME, LINEAR}, {31, 1, 2, 256, CAUSAL, RELU}, {40, 1, 2, 1200, VALID, SILU},
+    {63, 1, 2, 1024, SAME, LINEAR},
 };
 
 /* Gathered long kernels (channels_first, and channels_last dilated past

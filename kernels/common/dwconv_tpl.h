@@ -1944,7 +1944,7 @@ static void rows_one_channel_shifted(const struct dwconv1d_geometry *g, const fl
  * block ends with the range, overlapping the one before (same bits), and
  * the blocks at a row's ends read the padding's zeros without a copy where
  * they can (see long_source). */
-enum { ROWS_LONG_MIN_TAPS = 16, ROWS_LONG_MAX_TAPS = 48 };
+enum { ROWS_LONG_MIN_TAPS = 16, ROWS_LONG_MAX_TAPS = 128 };
 
 static inline bool long_rows(const struct dwconv1d_geometry *g) {
   return g->stride == 1 && g->dilation == 1 && g->kernel_size >= ROWS_LONG_MIN_TAPS &&
@@ -2322,7 +2322,13 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * (T1000: K17 1.18x, K39 1.06x, K48 1.01x; T500 K17-K48 0.90-1.05x).
  * Past K 48 the channel blocks hide their transposes better: K63 0.93x at
  * T1000, 1.02x at T2000; K100 and K128 0.93-0.97x. (Measured before the
- * channel blocks' results left 48 steps at a time, see src/layer.c.)
+ * channel blocks' results left 48 steps at a time, see src/layer.c.) But
+ * where an input row is a whole number of 4 KiB, the 16 rows a transpose
+ * reads fall in one L1 set of 8 ways and the channel blocks' gather runs
+ * at half speed: there the rows take K up to 128 from 1000 steps on
+ * (channels_first C256 same, T1024 K63 468 -> 383 us, T2048 K75 1085 ->
+ * 896, causal T1024 K128 782 -> 722; T2048 C64 K51 204 -> 155; T1000 K63
+ * level, 363 against 365; T1280 C128 K99 level; T1000 K99 6 % slower).
  *
  * Where a shift takes an FMA slot (Intel), the channel blocks win but for
  * short K on long rows and for inputs of more than about 1.1 MiB, whose
@@ -2335,8 +2341,8 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * 1.02, K33 1.05, K48 1.23; C512 T1000 (2) K31 0.91; C1024 T500 (2) K33
  * 0.95; C256 T3000 (3) K24 0.70, K33 0.86; T4000 (4) K33 0.92, K40 1.03,
  * K48 1.15. */
-enum { ROWS_LONG_INPUT_BYTES = 1152 << 10 };
-static bool rows_long_pays(size_t k, size_t steps, size_t channels,
+enum { ROWS_LONG_INPUT_BYTES = 1152 << 10, ROWS_LONG_ANY_ROW_TAPS = 48 };
+static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t channels,
                            struct dwconv1d_cpu_traits cpu) {
   const size_t block = UNROLL_T * VLEN, computed = (steps + block - 1) / block * block;
   if (k < ROWS_LONG_MIN_TAPS || k > ROWS_LONG_MAX_TAPS)
@@ -2345,13 +2351,13 @@ static bool rows_long_pays(size_t k, size_t steps, size_t channels,
     return (steps >= 1000 && k < 24) ||
            (k < 40 && steps * channels > ROWS_LONG_INPUT_BYTES / sizeof(float));
   if (steps >= 1000)
-    return true;
+    return k <= ROWS_LONG_ANY_ROW_TAPS || in_steps % (PAGE_BYTES / sizeof(float)) == 0;
   return long_k_fixed(k) && steps > block && computed - steps <= steps / 16;
 }
 #else
-static bool rows_long_pays(size_t k, size_t steps, size_t channels,
+static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t channels,
                            struct dwconv1d_cpu_traits cpu) {
-  (void)k, (void)steps, (void)channels, (void)cpu;
+  (void)k, (void)steps, (void)in_steps, (void)channels, (void)cpu;
   return false;
 }
 #endif

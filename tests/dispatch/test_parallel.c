@@ -189,6 +189,8 @@ static int run_long_rows_cases(dwconv1d_isa isa) {
       {31, 1, 3, 1, 254, DWCONV1D_PADDING_SAME},   {31, 1, 3, 1, 255, DWCONV1D_PADDING_SAME},
       /* interiors walked (rows_walk), by segments that move with the range */
       {31, 1, 3, 1, 2000, DWCONV1D_PADDING_CAUSAL}, {33, 1, 2, 2, 1500, DWCONV1D_PADDING_VALID},
+      /* K past 48 along rows of a whole number of 4 KiB */
+      {75, 1, 3, 1, 2048, DWCONV1D_PADDING_SAME},  {128, 2, 2, 1, 1024, DWCONV1D_PADDING_CAUSAL},
   };
   int failures = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
