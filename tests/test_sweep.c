@@ -614,6 +614,15 @@ static const fixed_case short_rows_past_l2[] = {
     {4, 1, 384, 700, VALID, SILU},
 };
 
+/* Rows of a whole number of 4 KiB (1024 and 2048 channels): short kernels
+ * up to K 5 keep 8-step blocks there (short_wide_blocks), K 6 on take the
+ * 12-step ones. */
+static const fixed_case page_rows_short[] = {
+    {4, 1, 1024, 40, CAUSAL, SILU},
+    {5, 1, 2048, 30, SAME, RELU},
+    {6, 1, 1024, 37, SAME, LINEAR},
+};
+
 #undef SAME
 #undef VALID
 #undef CAUSAL
@@ -675,6 +684,7 @@ static const fixed_group fixed_groups[] = {
     FIXED_GROUP("inputs past 8 MiB", 0x9F0000u, CL, 1, prefetched_inputs),
     FIXED_GROUP("inputs past 8 MiB, stride 2", 0x9F0200u, CL, 2, prefetched_inputs_stride2),
     FIXED_GROUP("short rows past 1 MiB", 0x12B0000u, CL, 1, short_rows_past_l2),
+    FIXED_GROUP("short kernels on 4 KiB rows", 0x4B0000u, CL, 1, page_rows_short),
 };
 #undef CL
 #undef CF

@@ -1459,14 +1459,21 @@ enum { LONG_ROW_BYTES = 2048 }; /* rows this long keep 8-step blocks past L2 */
  * (Zen 4: T4096 C128 K3 65.5 -> 57.4, T8192 C64 K5 71.9 -> 60.2, T4096
  * C384 K3 240 -> 210, B4 T2048 C256 K3 659 -> 612; C256 K5 and SiLU K4
  * level). Left out, as measured before: the prefetched, tail and
- * expanding forms (C67 K9 15.1 -> 21.6 us). */
+ * expanding forms (C67 K9 15.1 -> 21.6 us). Also left out for K <= 5 on
+ * rows of a whole number of 4 KiB, whose rows of a block all fall in one
+ * L1 set: 15 rows of a 12-step block where 8 ways hold 8 (Zen 4, C1024
+ * T128 K4 causal, output 2 KiB past the input modulo 4 KiB: 25.2 -> 19.8
+ * us; page-aligned output 31.5 -> 30.0; K9 8-step blocks 12 % slower). */
+enum { SHORT_WIDE_PAGE_ROWS_MIN_TAPS = 6 };
 static bool short_wide_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               enum output_prefetch prefetch) {
   const size_t bytes = (tile->t_end - tile->t_begin) * tile->channels * sizeof(float);
   const bool short_rows = tile->output_stride * sizeof(float) < LONG_ROW_BYTES;
+  const bool page_rows = tile->input_stride % (PAGE_BYTES / sizeof(float)) == 0;
   return is_short(g) && g->stride == 1 && tile->depth_multiplier == 1 &&
          tile->channels % VLEN == 0 && prefetch == PREFETCH_NONE &&
-         (bytes < PREFETCH_L2_MIN_BYTES || short_rows);
+         (bytes < PREFETCH_L2_MIN_BYTES || short_rows) &&
+         (!page_rows || g->kernel_size >= SHORT_WIDE_PAGE_ROWS_MIN_TAPS);
 }
 
 /* Interior steps [t, t + WIDE_T) of a tile that short_wide_blocks admits. */
