@@ -499,8 +499,8 @@ static const fixed_case row_end_tails_cf_stride2[] = {
 /* channels_first long kernels along the rows (see rows_one_channel_long),
  * which rows_long_pays picks by the CPU: where shifts have a port of their
  * own, K 31 and 33 past one block (128 steps) where the last block wastes
- * little, other K up to 48 from 1000 steps on, and up to 128 where a row
- * is a whole number of 4 KiB; where they take an FMA port, K below 24
+ * little, K up to 24 from 600 steps on, other K up to 48 from 1000, and
+ * up to 128 where a row is a whole number of 4 KiB; where they take an FMA port, K below 24
  * from 1000 steps on and below 40 for inputs past about 1.1 MiB a batch
  * element (the last two cases: both rules). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
@@ -531,6 +531,9 @@ static const fixed_case long_rows_cf[] = {
     {49, 1, 2, 1024, SAME, LINEAR},   {128, 1, 2, 1024, CAUSAL, RELU},
     {129, 1, 2, 1024, SAME, LINEAR},  {99, 1, 3, 2048, VALID, SILU},
     {64, 1, 17, 1024, SAME, GELU},
+    /* K 24 from 600 steps on; K 25 there through channel blocks */
+    {20, 1, 3, 600, SAME, RELU},      {24, 1, 2, 700, CAUSAL, LINEAR},
+    {25, 1, 2, 700, SAME, LINEAR},    {16, 1, 5, 615, VALID, SILU},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */

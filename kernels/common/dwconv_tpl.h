@@ -2336,6 +2336,10 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * (channels_first C256 same, T1024 K63 468 -> 383 us, T2048 K75 1085 ->
  * 896, causal T1024 K128 782 -> 722; T2048 C64 K51 204 -> 155; T1000 K63
  * level, 363 against 365; T1280 C128 K99 level; T1000 K99 6 % slower).
+ * K up to 24 take the rows from 600 steps on (C256 same, medians of 5-7:
+ * T600 K16 85.5 -> 69.6 us, K20 86.6 -> 80.3, K24 97.7 -> 92.3; T750 C128
+ * K16 53.9 -> 41.0, K24 60.4 -> 55.1; K28 1-2 % faster, K40 3-7 % slower;
+ * at T500 K24 and T400 K18 the channel blocks win).
  *
  * Where a shift takes an FMA slot (Intel), the channel blocks win but for
  * short K on long rows and for inputs of more than about 1.1 MiB, whose
@@ -2349,6 +2353,7 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * 0.95; C256 T3000 (3) K24 0.70, K33 0.86; T4000 (4) K33 0.92, K40 1.03,
  * K48 1.15. */
 enum { ROWS_LONG_INPUT_BYTES = 1152 << 10, ROWS_LONG_ANY_ROW_TAPS = 48 };
+enum { ROWS_LONG_SHORT_K_STEPS = 600, ROWS_LONG_SHORT_K_TAPS = 24 };
 static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t channels,
                            struct dwconv1d_cpu_traits cpu) {
   const size_t block = UNROLL_T * VLEN, computed = (steps + block - 1) / block * block;
@@ -2359,6 +2364,8 @@ static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t chann
            (k < 40 && steps * channels > ROWS_LONG_INPUT_BYTES / sizeof(float));
   if (steps >= 1000)
     return k <= ROWS_LONG_ANY_ROW_TAPS || in_steps % (PAGE_BYTES / sizeof(float)) == 0;
+  if (steps >= ROWS_LONG_SHORT_K_STEPS && k <= ROWS_LONG_SHORT_K_TAPS)
+    return true;
   return long_k_fixed(k) && steps > block && computed - steps <= steps / 16;
 }
 #else
