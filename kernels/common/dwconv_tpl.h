@@ -1462,8 +1462,8 @@ enum { LONG_ROW_BYTES = 2048 }; /* rows this long keep 8-step blocks past L2 */
  * expanding forms (C67 K9 15.1 -> 21.6 us). Also left out for K <= 5 on
  * rows of a whole number of 4 KiB, whose rows of a block all fall in one
  * L1 set: 15 rows of a 12-step block where 8 ways hold 8 (Zen 4, C1024
- * T128 K4 causal, output 2 KiB past the input modulo 4 KiB: 25.2 -> 19.8
- * us; page-aligned output 31.5 -> 30.0; K9 8-step blocks 12 % slower). */
+ * T128 K4 causal, output 2 KiB past the input modulo 4 KiB: 30.3 -> 22.4
+ * us; page-aligned output level; K9 8-step blocks 12 % slower). */
 enum { SHORT_WIDE_PAGE_ROWS_MIN_TAPS = 6 };
 static bool short_wide_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               enum output_prefetch prefetch) {
