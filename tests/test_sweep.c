@@ -499,8 +499,9 @@ static const fixed_case row_end_tails_cf_stride2[] = {
 /* channels_first long kernels along the rows (see rows_one_channel_long),
  * which rows_long_pays picks by the CPU: where shifts have a port of their
  * own, K 31 and 33 past one block (128 steps) where the last block wastes
- * little, K up to 24 from 600 steps on, other K up to 48 from 1000, and
- * up to 128 where a row is a whole number of 4 KiB; where they take an FMA
+ * little (and K 16, one vector of taps, likewise), K up to 24 from 600
+ * steps on, other K up to 48 from 1000, and up to 128 where a row is a
+ * whole number of 4 KiB; where they take an FMA
  * port, K below 24 from 1000 steps on and below 40 for inputs past about
  * 1.1 MiB a batch element (the last two cases: both rules). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
@@ -534,6 +535,9 @@ static const fixed_case long_rows_cf[] = {
     /* K 24 from 600 steps on; K 25 there through channel blocks */
     {20, 1, 3, 600, SAME, RELU},      {24, 1, 2, 700, CAUSAL, LINEAR},
     {25, 1, 2, 700, SAME, LINEAR},    {16, 1, 5, 615, VALID, SILU},
+    /* K 16 (the AVX-512 vector's taps) past one block where little is wasted */
+    {16, 1, 3, 256, SAME, LINEAR},    {16, 1, 2, 500, CAUSAL, RELU},
+    {16, 1, 2, 300, SAME, LINEAR},
 };
 
 /* The same with depth multiplier 3: output channel oc reads row oc / 3. */

@@ -2339,7 +2339,10 @@ static void rows_one_channel_long(const struct dwconv1d_geometry *g, const float
  * K up to 24 take the rows from 600 steps on (C256 same, medians of 5-7:
  * T600 K16 85.5 -> 69.6 us, K20 86.6 -> 80.3, K24 97.7 -> 92.3; T750 C128
  * K16 53.9 -> 41.0, K24 60.4 -> 55.1; K28 1-2 % faster, K40 3-7 % slower;
- * at T500 K24 and T400 K18 the channel blocks win).
+ * at T500 K24 and T400 K18 the channel blocks win). K = VLEN, its taps
+ * one chunk, as the K with instances of their own below 600 steps (C256
+ * same: T256 35.6 -> 31.5 us, T500 72.7 -> 57.0, T512 77.0 -> 56.4; K17,
+ * K18 and K20 3-4 % slower at T256).
  *
  * Where a shift takes an FMA slot (Intel), the channel blocks win but for
  * short K on long rows and for inputs of more than about 1.1 MiB, whose
@@ -2366,7 +2369,7 @@ static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t chann
     return k <= ROWS_LONG_ANY_ROW_TAPS || in_steps % (PAGE_BYTES / sizeof(float)) == 0;
   if (steps >= ROWS_LONG_SHORT_K_STEPS && k <= ROWS_LONG_SHORT_K_TAPS)
     return true;
-  return long_k_fixed(k) && steps > block && computed - steps <= steps / 16;
+  return (long_k_fixed(k) || k == VLEN) && steps > block && computed - steps <= steps / 16;
 }
 #else
 static bool rows_long_pays(size_t k, size_t steps, size_t in_steps, size_t channels,
