@@ -529,6 +529,7 @@ static const fixed_case long_rows_cf[] = {
     {31, 1, 2, 512, SAME, LINEAR},    {33, 1, 2, 511, CAUSAL, RELU},
     {31, 1, 3, 2000, SAME, SILU},     {33, 1, 2, 1500, VALID, GELU},
     {31, 1, 2, 798, VALID, RELU},     {33, 1, 3, 1033, SAME, LINEAR},
+    /* K 49 to 128 on rows of a whole number of 4 KiB (K 129: channel blocks) */
     {49, 1, 2, 1024, SAME, LINEAR},   {128, 1, 2, 1024, CAUSAL, RELU},
     {129, 1, 2, 1024, SAME, LINEAR},  {99, 1, 3, 2048, VALID, SILU},
     {64, 1, 17, 1024, SAME, GELU},
