@@ -139,6 +139,13 @@ struct dwconv1d_kernels {
 size_t dwconv1d_packed_weights_floats(size_t kernel_size, size_t out_channels, size_t vlen);
 void dwconv1d_pack_weights(const float *kernel, size_t kernel_size, size_t out_channels,
                            size_t vlen, float *packed);
+/* The weights of channels shift, shift + 1, ... taken cyclically (channel 0
+ * after the last), read from `packed` (all out_channels, as packed above)
+ * and packed the same way, into packed_weights_floats(kernel_size,
+ * out_channels, vlen) floats at dst: for vectors that start `shift`
+ * channels into a row and run on into the next row's first channels. */
+void dwconv1d_pack_weights_rotated(const float *packed, size_t kernel_size, size_t out_channels,
+                                   size_t vlen, size_t shift, float *dst);
 
 /* Sparsemax along n contiguous floats, in place; `work` holds n floats.
  * ISA-independent: it is a sort, not arithmetic worth vectorising. */

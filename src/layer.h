@@ -24,6 +24,11 @@ struct dwconv1d_layer {
   /* The last forward workspace, free for the next call to take; NULL while
    * a call uses it (concurrent calls then allocate their own). */
   _Atomic(struct dwconv1d_spare_workspace *) spare;
+  /* Per shift s: the weights (see dwconv1d_pack_weights_rotated), then the
+   * bias, of channels s, s + 1, ... taken cyclically, for calls whose
+   * buffers start s floats short of a vector boundary (see aligned_shift in
+   * layer.c); NULL until a call needs them. */
+  _Atomic(float *) rotated[DWCONV1D_MAX_VLEN];
 };
 
 /* A tile of `layer`'s output channels [c0, c0 + width) and output steps

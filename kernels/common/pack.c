@@ -24,6 +24,18 @@ void dwconv1d_pack_weights(const float *kernel, size_t kernel_size, size_t out_c
   }
 }
 
+void dwconv1d_pack_weights_rotated(const float *packed, size_t kernel_size, size_t out_channels,
+                                   size_t vlen, size_t shift, float *dst) {
+  const size_t blocks = (out_channels + vlen - 1) / vlen;
+  memset(dst, 0, blocks * kernel_size * vlen * sizeof(float));
+  for (size_t i = 0; i < out_channels; i++) {
+    const size_t c = (shift + i) % out_channels, b = i / vlen, from = c / vlen;
+    for (size_t j = 0; j < kernel_size; j++)
+      dst[(b * kernel_size + j) * vlen + i % vlen] =
+          packed[(from * kernel_size + j) * vlen + c % vlen];
+  }
+}
+
 static int descending(const void *a, const void *b) {
   const float x = *(const float *)a, y = *(const float *)b;
   return (x < y) - (x > y);

@@ -5,8 +5,12 @@
  * the same bits as an output placed on a page boundary, on every supported
  * ISA. Nor on its alignment where a call passes the last-level cache:
  * aligned, AVX-512 stores whole lines of the output around the caches (see
- * stores_nontemporal and rows_stream), a float off it stores as it goes. Built
- * with the CPU probe's source, which says the cache's size. */
+ * stores_nontemporal and rows_stream), a float off it stores as it goes. Nor
+ * on the input's and output's offsets from a vector boundary: channels_last
+ * buffers the same distance past one (as malloc leaves them) run on aligned
+ * vectors that wrap from one step's last channels into the next step's
+ * first (see conv_direct_rotated in src/layer.c). Built with the CPU
+ * probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +97,101 @@ static int check_large(dwconv1d_isa isa, size_t bytes) {
 /* Larger caches would make the large outputs a slow test: checked up to this. */
 enum { LARGE_MAX_BYTES = 64 << 20 };
 
+/* The tasks in reverse order on the calling thread. */
+static void backwards(void *pool, dwconv1d_task_fn task, void *context, size_t count) {
+  (void)pool;
+  for (size_t i = count; i-- > 0;)
+    task(context, i);
+}
+
+struct shape {
+  size_t k, dilation, channels, steps, batch, threads;
+  dwconv1d_padding padding;
+  dwconv1d_activation act;
+};
+
+/* The shape's output (out_n floats) with input and output `in` and `out`
+ * floats past a page, into `result`. */
+static int forward_shifted(const dwconv1d_layer *layer, const struct shape *sh, size_t in,
+                           size_t out, const float *x, size_t out_n, float *result) {
+  const size_t n = sh->batch * sh->steps * sh->channels, bytes = (n + 16) * sizeof(float);
+  float *xb = aligned_alloc(PAGE, (bytes + PAGE - 1) / PAGE * PAGE);
+  float *yb = aligned_alloc(PAGE, (bytes + PAGE - 1) / PAGE * PAGE);
+  int rc = -1;
+  if (xb != NULL && yb != NULL) {
+    memcpy(xb + in, x, n * sizeof(float));
+    rc = dwconv1d_layer_forward_parallel(layer, sh->batch, sh->steps, xb + in, yb + out,
+                                         backwards, NULL, sh->threads) == DWCONV1D_OK
+             ? 0
+             : -1;
+    memcpy(result, yb + out, out_n * sizeof(float));
+  }
+  free(xb), free(yb);
+  return rc;
+}
+
+/* channels_last input and output both f floats past a page for each f of
+ * 1 .. 15, and at different offsets, against both on a page. */
+static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
+  static const size_t mixed[][2] = {{4, 8}, {0, 4}, {12, 0}};
+  dwconv1d_params p = dwconv1d_params_default(sh->k);
+  p.padding = sh->padding;
+  p.activation = sh->act;
+  p.dilation_rate = sh->dilation;
+  const size_t c = sh->channels, n = sh->batch * sh->steps * c;
+  size_t shape[3] = {0, 0, 0};
+  dwconv1d_output_shape(&p, sh->batch, c, sh->steps, shape);
+  const size_t out_n = shape[0] * shape[1] * shape[2];
+  float *kernel = malloc(sh->k * c * sizeof(float)), *bias = malloc(c * sizeof(float));
+  float *x = malloc(n * sizeof(float)), *want = malloc(n * sizeof(float));
+  float *got = malloc(n * sizeof(float));
+  for (size_t i = 0; i < sh->k * c; i++) kernel[i] = value(i + 7);
+  for (size_t i = 0; i < c; i++) bias[i] = value(i + 3);
+  for (size_t i = 0; i < n; i++) x[i] = value(i);
+  dwconv1d_layer *layer = NULL;
+  int failures = 0;
+  if (dwconv1d_layer_create(&p, c, kernel, bias, &layer) != DWCONV1D_OK ||
+      forward_shifted(layer, sh, 0, 0, x, out_n, want) != 0) {
+    fprintf(stderr, "FAIL %s: %s\n", dwconv1d_isa_name(isa), dwconv1d_last_error());
+    failures++;
+  }
+  for (size_t i = 1; !failures && i < 16 + sizeof mixed / sizeof mixed[0]; i++) {
+    const size_t in = i < 16 ? i : mixed[i - 16][0], out = i < 16 ? i : mixed[i - 16][1];
+    if (forward_shifted(layer, sh, in, out, x, out_n, got) != 0 ||
+        memcmp(got, want, out_n * sizeof(float)) != 0) {
+      fprintf(stderr,
+              "FAIL %s K=%zu d=%zu C=%zu T=%zu B=%zu threads=%zu: input %zu and output %zu "
+              "floats past a page differ from both on one\n",
+              dwconv1d_isa_name(isa), sh->k, sh->dilation, c, sh->steps, sh->batch,
+              sh->threads, in, out);
+      failures++;
+    }
+  }
+  dwconv1d_layer_destroy(layer);
+  free(kernel), free(bias), free(x), free(want), free(got);
+  return failures;
+}
+
+/* Short and long (windowed) kernels, dilation, each border, activations
+ * elementwise and along the channels, a batch, tasks along steps (and,
+ * for a single range of steps, along channels, which do not rotate), and
+ * either side of the rotated ranges' minimums (see ROTATED_MIN_STEPS in
+ * src/layer.c: causal K4 at T27 leaves 23 steps inside, T28 24; C256 T47
+ * is 12032 floats of input, T48 12288). */
+static const struct shape shifted_shapes[] = {
+    {4, 1, 1024, 27, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1024, 28, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 256, 47, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 256, 48, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1040, 40, 2, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
+    {3, 1, 512, 30, 1, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
+    {5, 1, 256, 200, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {5, 1, 1024, 64, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {9, 1, 96, 160, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_SOFTMAX},
+    {31, 1, 512, 64, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 2, 256, 60, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+};
+
 int main(void) {
   int failures = 0, passed = 0;
   const size_t llc = dwconv1d_cpu_llc_bytes();
@@ -105,8 +204,10 @@ int main(void) {
       continue;
     dwconv1d_set_isa(isa);
     /* rows of 2 KiB and 512 bytes, long and short kernels */
-    const int f = check(isa, 31, 512, 64) + check(isa, 33, 128, 80) + check(isa, 5, 128, 40) +
+    int f = check(isa, 31, 512, 64) + check(isa, 33, 128, 80) + check(isa, 5, 128, 40) +
                   (large ? check_large(isa, llc) : 0);
+    for (size_t j = 0; j < sizeof shifted_shapes / sizeof shifted_shapes[0]; j++)
+      f += check_shifted(isa, &shifted_shapes[j]);
     failures += f;
     passed += !f;
   }

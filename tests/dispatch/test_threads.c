@@ -1,12 +1,17 @@
 /* Many threads at once: each creates layers (on whatever ISA is forced at
  * that moment, while another thread keeps forcing every supported ISA in
  * turn), runs its own and one shared layer, and checks every output against
- * a double-precision reference. Meant to run under ThreadSanitizer too. */
+ * a double-precision reference. A second shared layer (channels_last, M = 1,
+ * rows of whole vectors) runs each round on buffers a different number of
+ * floats past a 64-byte boundary, so that the threads race to pack its
+ * rotated weights (see conv_direct_rotated in src/layer.c). Meant to run
+ * under ThreadSanitizer too. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dwconv1d.h"
@@ -17,6 +22,12 @@ static float kernel[K * C * M], bias[C * M], input[T * C];
 static double expected[T * C * M]; /* "same" padding, so T_out == T */
 static atomic_int failures, stop_toggling;
 static dwconv1d_layer *shared_layer;
+
+/* The second shared layer: causal, K = SK, C = SC. */
+enum { SK = 4, SC = 64, ST = 48 };
+static float s_kernel[SK * SC], s_bias[SC], s_input[ST * SC];
+static double s_expected[ST * SC];
+static dwconv1d_layer *shifted_layer;
 
 static void make_reference(void) {
   const size_t pad_left = (K - 1) / 2;
@@ -32,14 +43,37 @@ static void make_reference(void) {
     }
 }
 
-static int check_output(const float *y, const char *who) {
-  for (size_t i = 0; i < T * C * M; i++) {
-    if (!(fabs(y[i] - expected[i]) <= 1e-5 * K * 4 + 1e-6)) {
-      fprintf(stderr, "FAIL %s: element %zu got %.9g expected %.9g\n", who, i, y[i], expected[i]);
+static void make_shifted_reference(void) {
+  for (size_t t = 0; t < ST; t++)
+    for (size_t c = 0; c < SC; c++) {
+      double acc = s_bias[c];
+      for (size_t j = 0; j < SK; j++)
+        if (t + j >= SK - 1)
+          acc += (double)s_input[(t + j - (SK - 1)) * SC + c] * s_kernel[j * SC + c];
+      s_expected[t * SC + c] = acc;
+    }
+}
+
+static int check_against(const float *y, const double *want, size_t n, const char *who) {
+  for (size_t i = 0; i < n; i++) {
+    if (!(fabs(y[i] - want[i]) <= 1e-5 * K * 4 + 1e-6)) {
+      fprintf(stderr, "FAIL %s: element %zu got %.9g expected %.9g\n", who, i, y[i], want[i]);
       return 1;
     }
   }
   return 0;
+}
+
+static int check_output(const float *y, const char *who) {
+  return check_against(y, expected, T * C * M, who);
+}
+
+/* The shifted layer on buffers `offset` floats past a 64-byte boundary. */
+static int run_shifted(size_t offset) {
+  static _Thread_local _Alignas(64) float x[ST * SC + 16], y[ST * SC + 16];
+  memcpy(x + offset, s_input, sizeof s_input);
+  return dwconv1d_layer_forward(shifted_layer, 1, ST, x + offset, y + offset) != DWCONV1D_OK ||
+         check_against(y + offset, s_expected, ST * SC, "shifted layer");
 }
 
 static dwconv1d_params params(void) {
@@ -67,6 +101,8 @@ static void *worker(void *arg) {
     dwconv1d_layer_destroy(layer);
     if (dwconv1d_layer_forward(shared_layer, 1, T, input, y) != DWCONV1D_OK ||
         check_output(y, "shared layer"))
+      atomic_fetch_add(&failures, 1);
+    if (run_shifted((size_t)round % 15 + 1))
       atomic_fetch_add(&failures, 1);
   }
   return NULL;
@@ -96,9 +132,19 @@ int main(void) {
     bias[i] = uniform() - 0.5f;
   for (size_t i = 0; i < T * C; i++)
     input[i] = uniform() * 2.0f - 1.0f;
+  for (size_t i = 0; i < SK * SC; i++)
+    s_kernel[i] = uniform() - 0.5f;
+  for (size_t i = 0; i < SC; i++)
+    s_bias[i] = uniform() - 0.5f;
+  for (size_t i = 0; i < ST * SC; i++)
+    s_input[i] = uniform() * 2.0f - 1.0f;
   make_reference();
+  make_shifted_reference();
   const dwconv1d_params p = params();
-  if (dwconv1d_layer_create(&p, C, kernel, bias, &shared_layer) != DWCONV1D_OK) {
+  dwconv1d_params sp = dwconv1d_params_default(SK);
+  sp.padding = DWCONV1D_PADDING_CAUSAL;
+  if (dwconv1d_layer_create(&p, C, kernel, bias, &shared_layer) != DWCONV1D_OK ||
+      dwconv1d_layer_create(&sp, SC, s_kernel, s_bias, &shifted_layer) != DWCONV1D_OK) {
     fprintf(stderr, "FAIL create shared: %s\n", dwconv1d_last_error());
     return 1;
   }
@@ -112,7 +158,8 @@ int main(void) {
   pthread_join(toggle, NULL);
   dwconv1d_reset_isa();
   dwconv1d_layer_destroy(shared_layer);
+  dwconv1d_layer_destroy(shifted_layer);
   const int failed = atomic_load(&failures);
-  printf("%d passed, %d failed\n", THREADS * ROUNDS * 2 - failed, failed);
+  printf("%d passed, %d failed\n", THREADS * ROUNDS * 3 - failed, failed);
   return failed != 0;
 }
