@@ -223,11 +223,11 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  * batch == 0 is valid and writes nothing (input and output may then be NULL).
  * The buffers need no particular alignment and must not overlap. Vectors
  * that straddle cache lines cost up to 2x, but channels_last buffers with
- * M = 1, stride 1 and C a multiple of the vector width, input and output
- * the same distance past a vector boundary (as malloc leaves large blocks),
- * still run on aligned vectors: the first such call packs the weights for
- * that distance, kept with the layer (as much memory again as its weights
- * and bias, per distance). An output
+ * stride 1 and C * M a multiple of the vector width, input and output the
+ * same distance past a vector boundary (as malloc leaves large blocks; for
+ * M > 1 the output's alone counts), still run on aligned vectors: the
+ * first such call packs the weights for that distance, kept with the layer
+ * (as much memory again as its weights and bias, per distance). An output
  * that starts on a 64-byte boundary may be written around the caches on
  * AVX-512: channels_last with C * M a multiple of 16 where the input and
  * output together are at least the last-level cache's size, channels_first

@@ -319,8 +319,8 @@ static void conv_direct_channels(const struct forward_plan *plan, const float *x
   plan->layer->kernels->conv_tile(&plan->g, &tile);
 }
 
-/* Ranges of at least this many floats of input per batch element (48 KiB,
- * more than L1 holds), with at least this many steps whose taps lie inside
+/* Ranges of at least this many floats of output per batch element (48
+ * KiB, more than L1 holds), with at least this many steps whose taps lie inside
  * the input, run rotated (see conv_direct_rotated); smaller ones lose more
  * to the range's two extra tiles than the aligned vectors gain. AMD Zen 4,
  * AVX-512, both buffers 16 bytes past a page, K4 causal, alternating runs
@@ -329,12 +329,13 @@ static void conv_direct_channels(const struct forward_plan *plan, const float *x
  * T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
 enum { ROTATED_MIN_FLOATS = 12 << 10, ROTATED_MIN_STEPS = 24 };
 
-/* All channels of steps [t0, t1) of buffers `shift` floats short of a
+/* All channels of steps [t0, t1) of an output `shift` floats short of a
  * vector boundary (see aligned_shift). Rows are contiguous, so a step's
  * channels from `shift` on and the next step's first `shift` channels are
- * whole aligned vectors: those lanes read the rows one step on, which at
- * stride 1 is the next step's output, computed with its channels' weights
- * (the rotated packing) in the same order of taps, so in the same bits.
+ * whole aligned vectors, and the lanes past the row's end read the input
+ * rows one step on (contiguous too), which at stride 1 gives the next
+ * step's output, computed with its channels' weights (the rotated
+ * packing) in the same order of taps, so in the same bits.
  * Steps whose taps all lie inside the input, and whose next step's do,
  * run so; the others, and the first step's first channels, as they lie.
  * False where too few steps would. */
@@ -681,23 +682,23 @@ static const float *rotated_packing(const dwconv1d_layer *layer, size_t shift) {
   return expected;
 }
 
-/* channels_last in place, M = 1, stride 1: the channels before the
- * buffers' first vector boundary, where input and output lie the same
- * distance past one and rows are whole vectors, as glibc's malloc and
- * NumPy leave large buffers (16 bytes past 64). Each vector would then
- * straddle two cache lines; conv_direct_rotated aligns them. 0 where that
- * cannot be done. */
+/* channels_last in place, stride 1: the output channels before the
+ * output's first vector boundary, where its rows are whole vectors and,
+ * for M = 1, the input lies the same distance past one, as glibc's malloc
+ * and NumPy leave large buffers (16 bytes past 64). Each vector would
+ * then straddle two cache lines; conv_direct_rotated aligns them (M > 1
+ * loads parts of input vectors, aligned or not). 0 where that cannot be
+ * done. */
 static size_t aligned_shift(const struct forward_plan *plan) {
   const dwconv1d_layer *layer = plan->layer;
   const uintptr_t in = (uintptr_t)plan->input, out = (uintptr_t)plan->output;
   const uintptr_t vector = layer->kernels->vlen * sizeof(float);
-  if (plan->channels_first || plan->gather || plan->by_rows ||
-      layer->params.depth_multiplier != 1 || layer->params.strides != 1 ||
+  if (plan->channels_first || plan->gather || plan->by_rows || layer->params.strides != 1 ||
       layer->params.activation == DWCONV1D_ACTIVATION_GLU ||
       layer->out_channels % layer->kernels->vlen != 0 || in % sizeof(float) != 0 ||
-      in % vector != out % vector)
+      out % sizeof(float) != 0 || (layer->params.depth_multiplier == 1 && in % vector != out % vector))
     return 0;
-  return (vector - in % vector) % vector / sizeof(float);
+  return (vector - out % vector) % vector / sizeof(float);
 }
 
 static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size_t steps,

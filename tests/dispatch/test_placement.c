@@ -105,18 +105,20 @@ static void backwards(void *pool, dwconv1d_task_fn task, void *context, size_t c
 }
 
 struct shape {
-  size_t k, dilation, channels, steps, batch, threads;
+  size_t k, dilation, multiplier, channels, steps, batch, threads;
   dwconv1d_padding padding;
   dwconv1d_activation act;
 };
+
+/* Bytes of whole pages for n floats and 16 more. */
+static size_t pages_for(size_t n) { return ((n + 16) * sizeof(float) + PAGE - 1) / PAGE * PAGE; }
 
 /* The shape's output (out_n floats) with input and output `in` and `out`
  * floats past a page, into `result`. */
 static int forward_shifted(const dwconv1d_layer *layer, const struct shape *sh, size_t in,
                            size_t out, const float *x, size_t out_n, float *result) {
-  const size_t n = sh->batch * sh->steps * sh->channels, bytes = (n + 16) * sizeof(float);
-  float *xb = aligned_alloc(PAGE, (bytes + PAGE - 1) / PAGE * PAGE);
-  float *yb = aligned_alloc(PAGE, (bytes + PAGE - 1) / PAGE * PAGE);
+  const size_t n = sh->batch * sh->steps * sh->channels;
+  float *xb = aligned_alloc(PAGE, pages_for(n)), *yb = aligned_alloc(PAGE, pages_for(out_n));
   int rc = -1;
   if (xb != NULL && yb != NULL) {
     memcpy(xb + in, x, n * sizeof(float));
@@ -138,15 +140,16 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
   p.padding = sh->padding;
   p.activation = sh->act;
   p.dilation_rate = sh->dilation;
+  p.depth_multiplier = sh->multiplier;
   const size_t c = sh->channels, n = sh->batch * sh->steps * c;
   size_t shape[3] = {0, 0, 0};
   dwconv1d_output_shape(&p, sh->batch, c, sh->steps, shape);
-  const size_t out_n = shape[0] * shape[1] * shape[2];
-  float *kernel = malloc(sh->k * c * sizeof(float)), *bias = malloc(c * sizeof(float));
-  float *x = malloc(n * sizeof(float)), *want = malloc(n * sizeof(float));
-  float *got = malloc(n * sizeof(float));
-  for (size_t i = 0; i < sh->k * c; i++) kernel[i] = value(i + 7);
-  for (size_t i = 0; i < c; i++) bias[i] = value(i + 3);
+  const size_t out_n = shape[0] * shape[1] * shape[2], oc = c * sh->multiplier;
+  float *kernel = malloc(sh->k * oc * sizeof(float)), *bias = malloc(oc * sizeof(float));
+  float *x = malloc(n * sizeof(float)), *want = malloc(out_n * sizeof(float));
+  float *got = malloc(out_n * sizeof(float));
+  for (size_t i = 0; i < sh->k * oc; i++) kernel[i] = value(i + 7);
+  for (size_t i = 0; i < oc; i++) bias[i] = value(i + 3);
   for (size_t i = 0; i < n; i++) x[i] = value(i);
   dwconv1d_layer *layer = NULL;
   int failures = 0;
@@ -160,10 +163,10 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
     if (forward_shifted(layer, sh, in, out, x, out_n, got) != 0 ||
         memcmp(got, want, out_n * sizeof(float)) != 0) {
       fprintf(stderr,
-              "FAIL %s K=%zu d=%zu C=%zu T=%zu B=%zu threads=%zu: input %zu and output %zu "
-              "floats past a page differ from both on one\n",
-              dwconv1d_isa_name(isa), sh->k, sh->dilation, c, sh->steps, sh->batch,
-              sh->threads, in, out);
+              "FAIL %s K=%zu d=%zu M=%zu C=%zu T=%zu B=%zu threads=%zu: input %zu and output "
+              "%zu floats past a page differ from both on one\n",
+              dwconv1d_isa_name(isa), sh->k, sh->dilation, sh->multiplier, c, sh->steps,
+              sh->batch, sh->threads, in, out);
       failures++;
     }
   }
@@ -174,22 +177,26 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
 
 /* Short and long (windowed) kernels, dilation, each border, activations
  * elementwise and along the channels, a batch, tasks along steps (and,
- * for a single range of steps, along channels, which do not rotate), and
+ * for a single range of steps, along channels, which do not rotate),
  * either side of the rotated ranges' minimums (see ROTATED_MIN_STEPS in
  * src/layer.c: causal K4 at T27 leaves 23 steps inside, T28 24; C256 T47
- * is 12032 floats of input, T48 12288). */
+ * is 12032 floats of output, T48 12288), and depth multipliers, whose
+ * output alone sets the shift. */
 static const struct shape shifted_shapes[] = {
-    {4, 1, 1024, 27, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1024, 28, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 256, 47, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 256, 48, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1040, 40, 2, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
-    {3, 1, 512, 30, 1, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
-    {5, 1, 256, 200, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {5, 1, 1024, 64, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {9, 1, 96, 160, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_SOFTMAX},
-    {31, 1, 512, 64, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 2, 256, 60, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 1024, 27, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 1024, 28, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 256, 47, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 256, 48, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 1040, 40, 2, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
+    {3, 1, 1, 512, 30, 1, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
+    {5, 1, 1, 256, 200, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {5, 1, 1, 1024, 64, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {9, 1, 1, 96, 160, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_SOFTMAX},
+    {31, 1, 1, 512, 64, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 2, 1, 256, 60, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
+    {5, 1, 4, 64, 200, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {3, 1, 2, 48, 160, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
+    {4, 1, 3, 16, 300, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
 };
 
 int main(void) {

@@ -563,10 +563,12 @@ static void check_workspace(const char *name, size_t k, size_t m, size_t strides
   p.dilation_rate = dilation;
   size_t shape[3];
   float *kernel = malloc(k * C * m * sizeof(float)), *bias = malloc(C * m * sizeof(float));
-  float *x = malloc(B * T * C * sizeof(float)), *y = NULL;
+  /* on a 64-byte boundary, so that no call packs weights for buffers off
+   * one (see check_rotated) */
+  float *x = aligned_alloc(64, (B * T * C + 15) / 16 * 16 * sizeof(float)), *y = NULL;
   dwconv1d_layer *layer = NULL;
   if (dwconv1d_output_shape(&p, B, C, T, shape) == DWCONV1D_OK)
-    y = malloc(shape[0] * shape[1] * shape[2] * sizeof(float));
+    y = aligned_alloc(64, (shape[0] * shape[1] * shape[2] + 15) / 16 * 16 * sizeof(float));
   if (!kernel || !bias || !x || !y) {
     FAIL("%s: cannot set up\n", name);
     goto done;
@@ -613,6 +615,52 @@ static void check_workspaces(dwconv1d_isa isa) {
   check_workspace("workspace: M=2 K=3 strides 3", 3, 2, 3, 1, true);
 }
 
+/* Buffers a float past a 64-byte boundary, rows of whole vectors: the
+ * first call packs the layer's weights for that distance (see
+ * conv_direct_rotated in src/layer.c), except on the scalar path, whose
+ * vectors are a float. That packing failing is no error: the call runs on
+ * the unaligned vectors, in the same bits. A second call allocates nothing. */
+static void check_rotated(dwconv1d_isa isa) {
+  enum { C = 64, T = 256, K = 3 };
+  const char *name = "rotated weights: C=64 K=3";
+  dwconv1d_params p = dwconv1d_params_default(K);
+  p.padding = DWCONV1D_PADDING_SAME;
+  float *kernel = malloc(K * C * sizeof(float)), *bias = malloc(C * sizeof(float));
+  float *xb = aligned_alloc(64, (T * C + 16) * sizeof(float));
+  float *yb = aligned_alloc(64, (T * C + 16) * sizeof(float));
+  float *want = malloc(T * C * sizeof(float));
+  dwconv1d_layer *layer = NULL;
+  if (!kernel || !bias || !xb || !yb || !want) {
+    FAIL("%s: cannot set up\n", name);
+    goto done;
+  }
+  fill_pattern(kernel, K * C, 1);
+  fill_pattern(bias, C, 2);
+  fill_pattern(yb, T * C, 3); /* the input on a boundary, for the expected output */
+  memcpy(xb + 1, yb, T * C * sizeof(float));
+  if (dwconv1d_layer_create(&p, C, kernel, bias, &layer) != DWCONV1D_OK ||
+      dwconv1d_layer_forward(layer, 1, T, yb, want) != DWCONV1D_OK) {
+    FAIL("%s: %s\n", name, dwconv1d_last_error());
+    goto done;
+  }
+  const bool packs = isa != DWCONV1D_ISA_SCALAR;
+  for (unsigned long fail_at = 1, call = 1; call <= 3; call++, fail_at = 0) {
+    fill_sentinel(yb + 1, T * C);
+    arm(fail_at);
+    const dwconv1d_status s = dwconv1d_layer_forward(layer, 1, T, xb + 1, yb + 1);
+    disarm();
+    if (s != DWCONV1D_OK || !same_bits(yb + 1, want, T * C))
+      FAIL("%s: call %lu (allocation %lu failing) gave %s and other bits\n", name, call,
+           fail_at, dwconv1d_status_string(s));
+    else if ((track.count > 0) != (packs && call <= 2))
+      FAIL("%s: call %lu made %lu allocation(s)\n", name, call, track.count);
+  }
+  printf("%-34s %s\n", name, packs ? "packed once, a failure run unaligned" : "not packed");
+done:
+  dwconv1d_layer_destroy(layer);
+  free(kernel), free(bias), free(xb), free(yb), free(want);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* stdio's buffer exists before anything is armed */
   printf("allocation failures: every allocation of every call failed in turn\n");
@@ -648,6 +696,7 @@ int main(void) {
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
       test_config(&configs[i]);
     check_workspaces((dwconv1d_isa)isa);
+    check_rotated((dwconv1d_isa)isa);
   }
   printf("%lu runs with a failing allocation, %lu out-of-memory reports checked\n", runs,
          oom_reported);
