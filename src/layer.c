@@ -320,13 +320,13 @@ static void conv_direct_channels(const struct forward_plan *plan, const float *x
 }
 
 /* Ranges of at least this many floats of output per batch element (48
- * KiB, more than L1 holds), with at least this many steps whose taps lie inside
- * the input, run rotated (see conv_direct_rotated); smaller ones lose more
- * to the range's two extra tiles than the aligned vectors gain. AMD Zen 4,
- * AVX-512, both buffers 16 bytes past a page, K4 causal, alternating runs
- * (us): C1024 T28 15.3 -> 9.1, C512 T28 3.85 -> 3.71, C256 T60 2.75 ->
- * 2.53, C64 T300 2.68 -> 2.43; C128 T60 1.55 -> 1.57, C64 T100 level, C256
- * T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
+ * KiB, more than L1 holds), with at least this many steps whose taps lie
+ * inside the input, run rotated (see conv_direct_rotated); smaller ones
+ * lose more to the range's two extra tiles than the aligned vectors gain.
+ * AMD Zen 4, AVX-512, M = 1, both buffers 16 bytes past a page, K4 causal,
+ * alternating runs (us): C1024 T28 15.3 -> 9.1, C512 T28 3.85 -> 3.71,
+ * C256 T60 2.75 -> 2.53, C64 T300 2.68 -> 2.43; C128 T60 1.55 -> 1.57, C64
+ * T100 level, C256 T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
 enum { ROTATED_MIN_FLOATS = 12 << 10, ROTATED_MIN_STEPS = 24 };
 
 /* All channels of steps [t0, t1) of an output `shift` floats short of a
@@ -693,10 +693,11 @@ static size_t aligned_shift(const struct forward_plan *plan) {
   const dwconv1d_layer *layer = plan->layer;
   const uintptr_t in = (uintptr_t)plan->input, out = (uintptr_t)plan->output;
   const uintptr_t vector = layer->kernels->vlen * sizeof(float);
+  const bool same_distance = in % vector == out % vector;
   if (plan->channels_first || plan->gather || plan->by_rows || layer->params.strides != 1 ||
       layer->params.activation == DWCONV1D_ACTIVATION_GLU ||
       layer->out_channels % layer->kernels->vlen != 0 || in % sizeof(float) != 0 ||
-      out % sizeof(float) != 0 || (layer->params.depth_multiplier == 1 && in % vector != out % vector))
+      out % sizeof(float) != 0 || (layer->params.depth_multiplier == 1 && !same_distance))
     return 0;
   return (vector - out % vector) % vector / sizeof(float);
 }
