@@ -225,9 +225,10 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  * that straddle cache lines cost up to 2x, but channels_last buffers with
  * stride 1 and C * M a multiple of the vector width, input and output the
  * same distance past a vector boundary (as malloc leaves large blocks; for
- * M > 1 the output's alone counts), still run on aligned vectors: the
- * first such call packs the weights for that distance, kept with the layer
- * (as much memory again as its weights and bias, per distance). An output
+ * M > 1 the output's alone counts), still run on aligned vectors where a
+ * batch element's output is at least 48 KiB: the first such call packs the
+ * weights for that distance, kept with the layer (as much memory again as
+ * its weights and bias, per distance). An output
  * that starts on a 64-byte boundary may be written around the caches on
  * AVX-512: channels_last with C * M a multiple of 16 where the input and
  * output together are at least the last-level cache's size, channels_first

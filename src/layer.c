@@ -329,6 +329,21 @@ static void conv_direct_channels(const struct forward_plan *plan, const float *x
  * T100 level, C256 T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
 enum { ROTATED_MIN_FLOATS = 12 << 10, ROTATED_MIN_STEPS = 24 };
 
+/* Whether output steps [t0, t1) of all channels run rotated (see
+ * conv_direct_rotated), and then which: [lo, hi), the steps whose taps all
+ * lie inside the input and whose next step's do. */
+static bool rotation_pays(const struct forward_plan *plan, size_t t0, size_t t1, size_t *lo,
+                          size_t *hi) {
+  const struct dwconv1d_geometry *g = &plan->g;
+  const size_t span = g->dilation * (g->kernel_size - 1) + 1;
+  /* the last step whose taps end inside the input, less one */
+  const size_t inside = g->in_steps + g->pad_left >= span ? g->in_steps + g->pad_left - span : 0;
+  *lo = t0 > g->pad_left ? t0 : g->pad_left;
+  *hi = min_size(t1 - 1, inside);
+  return *hi >= *lo && *hi - *lo >= ROTATED_MIN_STEPS &&
+         (t1 - t0) * plan->layer->out_channels >= ROTATED_MIN_FLOATS;
+}
+
 /* All channels of steps [t0, t1) of an output `shift` floats short of a
  * vector boundary (see aligned_shift). Rows are contiguous, so a step's
  * channels from `shift` on and the next step's first `shift` channels are
@@ -341,13 +356,9 @@ enum { ROTATED_MIN_FLOATS = 12 << 10, ROTATED_MIN_STEPS = 24 };
  * False where too few steps would. */
 static bool conv_direct_rotated(const struct forward_plan *plan, const float *x, size_t t0,
                                 size_t t1, struct destination dst) {
-  const struct dwconv1d_geometry *g = &plan->g;
-  const size_t c = plan->layer->out_channels, k = g->kernel_size, s = plan->shift;
-  const size_t span = g->dilation * (k - 1) + 1, lo = t0 > g->pad_left ? t0 : g->pad_left;
-  /* the steps whose taps end inside the input, less one */
-  const size_t inside = g->in_steps + g->pad_left >= span ? g->in_steps + g->pad_left - span : 0;
-  const size_t hi = min_size(t1 - 1, inside);
-  if (hi < lo || hi - lo < ROTATED_MIN_STEPS || (t1 - t0) * c < ROTATED_MIN_FLOATS)
+  const size_t c = plan->layer->out_channels, s = plan->shift;
+  size_t lo, hi;
+  if (!rotation_pays(plan, t0, t1, &lo, &hi))
     return false;
   const float *w = plan->layer->weights, *bias = plan->layer->bias;
   conv_direct_channels(plan, x, t0, lo + 1, 0, c, w, bias, dst.at, dst.stride);
@@ -772,7 +783,9 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                                                                  : GATHER_TIME_TILE;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
-  const size_t shift = batch > 0 ? aligned_shift(plan) : 0;
+  size_t lo, hi; /* a call too short to rotate packs nothing */
+  const size_t shift =
+      batch > 0 && rotation_pays(plan, 0, plan->out_steps, &lo, &hi) ? aligned_shift(plan) : 0;
   if (shift != 0 && (plan->rotated = rotated_packing(layer, shift)) != NULL) {
     plan->shift = shift; /* else (out of memory) the vectors straddle lines */
     plan->rotated_bias = plan->rotated + dwconv1d_packed_weights_floats(

@@ -23,8 +23,9 @@ static double expected[T * C * M]; /* "same" padding, so T_out == T */
 static atomic_int failures, stop_toggling;
 static dwconv1d_layer *shared_layer;
 
-/* The second shared layer: causal, K = SK, C = SC. */
-enum { SK = 4, SC = 64, ST = 48 };
+/* The second shared layer: causal, K = SK, C = SC; ST steps, long enough
+ * to rotate. */
+enum { SK = 4, SC = 64, ST = 200 };
 static float s_kernel[SK * SC], s_bias[SC], s_input[ST * SC];
 static double s_expected[ST * SC];
 static dwconv1d_layer *shifted_layer;

@@ -616,9 +616,9 @@ static void check_workspaces(dwconv1d_isa isa) {
 }
 
 /* Buffers a float past a 64-byte boundary, rows of whole vectors: the
- * first call packs the layer's weights for that distance (see
- * conv_direct_rotated in src/layer.c), except on the scalar path, whose
- * vectors are a float. That packing failing is no error: the call runs on
+ * first call long enough to use them packs the layer's weights for that
+ * distance (see conv_direct_rotated in src/layer.c), except on the scalar
+ * path, whose vectors are a float. That packing failing is no error: the call runs on
  * the unaligned vectors, in the same bits. A second call allocates nothing. */
 static void check_rotated(dwconv1d_isa isa) {
   enum { C = 64, T = 256, K = 3 };
@@ -643,6 +643,13 @@ static void check_rotated(dwconv1d_isa isa) {
     FAIL("%s: %s\n", name, dwconv1d_last_error());
     goto done;
   }
+  /* too short a call to rotate (see ROTATED_MIN_FLOATS) packs nothing */
+  arm(0);
+  const dwconv1d_status short_call = dwconv1d_layer_forward(layer, 1, 16, xb + 1, yb + 1);
+  disarm();
+  if (short_call != DWCONV1D_OK || track.count > 0)
+    FAIL("%s: a 16-step call gave %s with %lu allocation(s)\n", name,
+         dwconv1d_status_string(short_call), track.count);
   const bool packs = isa != DWCONV1D_ISA_SCALAR;
   for (unsigned long fail_at = 1, call = 1; call <= 3; call++, fail_at = 0) {
     fill_sentinel(yb + 1, T * C);
