@@ -336,7 +336,8 @@ static bool rotation_pays(const struct forward_plan *plan, size_t t0, size_t t1,
                           size_t *hi) {
   const struct dwconv1d_geometry *g = &plan->g;
   const size_t span = g->dilation * (g->kernel_size - 1) + 1;
-  /* the last step whose taps end inside the input, less one */
+  /* the last step whose taps end inside the input: the rotated steps end
+   * before it, so that each one's next step's taps lie inside too */
   const size_t inside = g->in_steps + g->pad_left >= span ? g->in_steps + g->pad_left - span : 0;
   *lo = t0 > g->pad_left ? t0 : g->pad_left;
   *hi = min_size(t1 - 1, inside);
