@@ -303,7 +303,8 @@ static void conv_direct_channels(const struct forward_plan *plan, const float *x
                                  size_t t1, size_t c0, size_t c1, const float *weights,
                                  const float *bias, float *y, size_t y_stride) {
   const size_t m = plan->layer->params.depth_multiplier;
-  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, c0, c1 - c0, t0, t1, plan->fused);
+  /* weights and bias set below: rotated ranges start off a vector boundary */
+  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, 0, c1 - c0, t0, t1, plan->fused);
   tile.input = x + (m == 1 ? c0 : c0 / m); /* a small call's divisions show */
   tile.depth_multiplier = m;
   tile.channel_skip = m == 1 ? 0 : c0 % m;

@@ -501,9 +501,9 @@ static const fixed_case row_end_tails_cf_stride2[] = {
  * own, K 31 and 33 past one block (128 steps) where the last block wastes
  * little (and K 16, one vector of taps, likewise), K up to 24 from 600
  * steps on, other K up to 48 from 1000, and up to 128 where a row is a
- * whole number of 4 KiB; where they take an FMA
- * port, K below 24 from 1000 steps on and below 40 for inputs past about
- * 1.1 MiB a batch element (the last two cases: both rules). Rows whose
+ * whole number of 4 KiB; where they take an FMA port, K below 24 from
+ * 1000 steps on and below 40 for inputs past about 1.1 MiB a batch
+ * element (the last two cases: both rules). Rows whose
  * first block starts before the row (same, causal) or in it (valid), a
  * last whole block whose reach ends at the row's end (T 1040 K 16 valid:
  * in place) or one float past it (1039: on a copy), a last whole block

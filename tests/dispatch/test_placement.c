@@ -23,79 +23,17 @@ enum { PAGE = 4096 };
 
 static float value(size_t i) { return (float)((i * 2654435761u) % 2001) / 1000.0f - 1.0f; }
 
-/* Output of the layer for an output placed `offset` bytes past a page. */
-static int forward_at(const dwconv1d_layer *layer, size_t steps, const float *x, size_t out_n,
-                      size_t offset, float *result) {
-  /* C11's aligned_alloc takes whole multiples of the alignment */
-  const size_t pages = (out_n * sizeof(float) + PAGE - 1) / PAGE + 2;
-  unsigned char *block = aligned_alloc(PAGE, pages * PAGE);
-  if (block == NULL)
-    return -1;
-  float *y = (float *)(void *)(block + offset);
-  const dwconv1d_status s = dwconv1d_layer_forward(layer, 1, steps, x, y);
-  memcpy(result, y, out_n * sizeof(float));
-  free(block);
-  return s == DWCONV1D_OK ? 0 : -1;
-}
+struct shape {
+  size_t k, dilation, multiplier, channels, steps, batch, threads;
+  dwconv1d_padding padding;
+  dwconv1d_activation act;
+  dwconv1d_data_format format;
+};
 
-static int check_as(dwconv1d_isa isa, size_t k, size_t channels, size_t steps,
-                    dwconv1d_padding padding, dwconv1d_activation act,
-                    dwconv1d_data_format format, const size_t *offsets, size_t count) {
-  dwconv1d_params p = dwconv1d_params_default(k);
-  p.padding = padding;
-  p.activation = act;
-  p.data_format = format;
-  const size_t in_n = steps * channels, out_n = steps * channels;
-  float *kernel = malloc(k * channels * sizeof(float)), *bias = malloc(channels * sizeof(float));
-  float *x = aligned_alloc(PAGE, (in_n * sizeof(float) + PAGE - 1) / PAGE * PAGE);
-  float *want = malloc(out_n * sizeof(float)), *got = malloc(out_n * sizeof(float));
-  for (size_t i = 0; i < k * channels; i++) kernel[i] = value(i + 7);
-  for (size_t i = 0; i < channels; i++) bias[i] = value(i + 3);
-  for (size_t i = 0; i < in_n; i++) x[i] = value(i);
-  dwconv1d_layer *layer = NULL;
-  int failures = 0;
-  if (dwconv1d_layer_create(&p, channels, kernel, bias, &layer) != DWCONV1D_OK ||
-      forward_at(layer, steps, x, out_n, 0, want) != 0) {
-    fprintf(stderr, "FAIL %s: %s\n", dwconv1d_isa_name(isa), dwconv1d_last_error());
-    failures++;
-  }
-  for (size_t i = 0; !failures && i < count; i++) {
-    if (forward_at(layer, steps, x, out_n, offsets[i], got) != 0 ||
-        memcmp(got, want, out_n * sizeof(float)) != 0) {
-      fprintf(stderr, "FAIL %s K=%zu C=%zu T=%zu: output %zu bytes past a page differs\n",
-              dwconv1d_isa_name(isa), k, channels, steps, offsets[i]);
-      failures++;
-    }
-  }
-  dwconv1d_layer_destroy(layer);
-  free(kernel), free(bias), free(x), free(want), free(got);
-  return failures;
-}
-
-static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
-  static const size_t offsets[] = {32, 64, 128, 192, 2048 + 64};
-  return check_as(isa, k, channels, steps, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR,
-                  DWCONV1D_CHANNELS_LAST, offsets, sizeof offsets / sizeof offsets[0]);
-}
-
-/* The smallest calls that the rules stream for a cache of `bytes`: input
- * and output together just past it in channels_last (Mamba's causal SiLU
- * and a plain K = 3), the output alone along channels_first rows of a
- * whole number of vectors (K = 3); each output on a page, a line past one
- * and a float past one. */
-static int check_large(dwconv1d_isa isa, size_t bytes) {
-  static const size_t offsets[] = {64, 4};
-  const size_t n = sizeof offsets / sizeof offsets[0], floats = bytes / sizeof(float) / 2;
-  return check_as(isa, 4, 5120, floats / 5120 + 1, DWCONV1D_PADDING_CAUSAL,
-                  DWCONV1D_ACTIVATION_SILU, DWCONV1D_CHANNELS_LAST, offsets, n) +
-         check_as(isa, 3, 512, floats / 512 + 1, DWCONV1D_PADDING_SAME,
-                  DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_LAST, offsets, n) +
-         check_as(isa, 3, 512, (2 * floats / 512 / 16 + 1) * 16, DWCONV1D_PADDING_SAME,
-                  DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_FIRST, offsets, n);
-}
-
-/* Larger caches would make the large outputs a slow test: checked up to this. */
-enum { LARGE_MAX_BYTES = 64 << 20 };
+/* Where a call's input and output start: floats past a page. */
+struct placement {
+  size_t in, out;
+};
 
 /* The tasks in reverse order on the calling thread. */
 static void backwards(void *pool, dwconv1d_task_fn task, void *context, size_t count) {
@@ -104,43 +42,38 @@ static void backwards(void *pool, dwconv1d_task_fn task, void *context, size_t c
     task(context, i);
 }
 
-struct shape {
-  size_t k, dilation, multiplier, channels, steps, batch, threads;
-  dwconv1d_padding padding;
-  dwconv1d_activation act;
-};
-
 /* Bytes of whole pages for n floats and 16 more. */
 static size_t pages_for(size_t n) { return ((n + 16) * sizeof(float) + PAGE - 1) / PAGE * PAGE; }
 
-/* The shape's output (out_n floats) with input and output `in` and `out`
- * floats past a page, into `result`. */
-static int forward_shifted(const dwconv1d_layer *layer, const struct shape *sh, size_t in,
-                           size_t out, const float *x, size_t out_n, float *result) {
+/* The shape's output (out_n floats) with its input x placed at `at`, into
+ * `result`. */
+static int forward_placed(const dwconv1d_layer *layer, const struct shape *sh,
+                          struct placement at, const float *x, size_t out_n, float *result) {
   const size_t n = sh->batch * sh->steps * sh->channels;
   float *xb = aligned_alloc(PAGE, pages_for(n)), *yb = aligned_alloc(PAGE, pages_for(out_n));
   int rc = -1;
   if (xb != NULL && yb != NULL) {
-    memcpy(xb + in, x, n * sizeof(float));
-    rc = dwconv1d_layer_forward_parallel(layer, sh->batch, sh->steps, xb + in, yb + out,
+    memcpy(xb + at.in, x, n * sizeof(float));
+    rc = dwconv1d_layer_forward_parallel(layer, sh->batch, sh->steps, xb + at.in, yb + at.out,
                                          backwards, NULL, sh->threads) == DWCONV1D_OK
              ? 0
              : -1;
-    memcpy(result, yb + out, out_n * sizeof(float));
+    memcpy(result, yb + at.out, out_n * sizeof(float));
   }
   free(xb), free(yb);
   return rc;
 }
 
-/* channels_last input and output both f floats past a page for each f of
- * 1 .. 15, and at different offsets, against both on a page. */
-static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
-  static const size_t mixed[][2] = {{4, 8}, {0, 4}, {12, 0}};
+/* The shape with input and output at each of `count` placements, against
+ * both on a page. */
+static int check_placed(dwconv1d_isa isa, const struct shape *sh, const struct placement *at,
+                        size_t count) {
   dwconv1d_params p = dwconv1d_params_default(sh->k);
   p.padding = sh->padding;
   p.activation = sh->act;
   p.dilation_rate = sh->dilation;
   p.depth_multiplier = sh->multiplier;
+  p.data_format = sh->format;
   const size_t c = sh->channels, n = sh->batch * sh->steps * c;
   size_t shape[3] = {0, 0, 0};
   dwconv1d_output_shape(&p, sh->batch, c, sh->steps, shape);
@@ -154,19 +87,20 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
   dwconv1d_layer *layer = NULL;
   int failures = 0;
   if (dwconv1d_layer_create(&p, c, kernel, bias, &layer) != DWCONV1D_OK ||
-      forward_shifted(layer, sh, 0, 0, x, out_n, want) != 0) {
+      forward_placed(layer, sh, (struct placement){0, 0}, x, out_n, want) != 0) {
     fprintf(stderr, "FAIL %s: %s\n", dwconv1d_isa_name(isa), dwconv1d_last_error());
     failures++;
   }
-  for (size_t i = 1; !failures && i < 16 + sizeof mixed / sizeof mixed[0]; i++) {
-    const size_t in = i < 16 ? i : mixed[i - 16][0], out = i < 16 ? i : mixed[i - 16][1];
-    if (forward_shifted(layer, sh, in, out, x, out_n, got) != 0 ||
+  for (size_t i = 0; !failures && i < count; i++) {
+    if (forward_placed(layer, sh, at[i], x, out_n, got) != 0 ||
         memcmp(got, want, out_n * sizeof(float)) != 0) {
       fprintf(stderr,
-              "FAIL %s K=%zu d=%zu M=%zu C=%zu T=%zu B=%zu threads=%zu: input %zu and output "
+              "FAIL %s K=%zu d=%zu M=%zu C=%zu T=%zu B=%zu threads=%zu %s: input %zu and output "
               "%zu floats past a page differ from both on one\n",
               dwconv1d_isa_name(isa), sh->k, sh->dilation, sh->multiplier, c, sh->steps,
-              sh->batch, sh->threads, in, out);
+              sh->batch, sh->threads,
+              sh->format == DWCONV1D_CHANNELS_FIRST ? "channels_first" : "channels_last",
+              at[i].in, at[i].out);
       failures++;
     }
   }
@@ -175,6 +109,43 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
   return failures;
 }
 
+static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
+  static const struct placement outputs[] = {{0, 8}, {0, 16}, {0, 32}, {0, 48}, {0, 528}};
+  const struct shape sh = {k, 1, 1, channels, steps, 1, 1, DWCONV1D_PADDING_SAME,
+                           DWCONV1D_ACTIVATION_LINEAR, DWCONV1D_CHANNELS_LAST};
+  return check_placed(isa, &sh, outputs, sizeof outputs / sizeof outputs[0]);
+}
+
+/* The smallest calls that the rules stream for a cache of `bytes`: input
+ * and output together just past it in channels_last (Mamba's causal SiLU
+ * and a plain K = 3), the output alone along channels_first rows of a
+ * whole number of vectors (K = 3); each output on a page, a line past one
+ * and a float past one. */
+static int check_large(dwconv1d_isa isa, size_t bytes) {
+  static const struct placement outputs[] = {{0, 16}, {0, 1}};
+  const size_t n = sizeof outputs / sizeof outputs[0], floats = bytes / sizeof(float) / 2;
+  const struct shape mamba = {4, 1, 1, 5120, floats / 5120 + 1, 1, 1, DWCONV1D_PADDING_CAUSAL,
+                              DWCONV1D_ACTIVATION_SILU, DWCONV1D_CHANNELS_LAST};
+  const struct shape plain = {3, 1, 1, 512, floats / 512 + 1, 1, 1, DWCONV1D_PADDING_SAME,
+                              DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_LAST};
+  struct shape rows = plain;
+  rows.steps = (2 * floats / 512 / 16 + 1) * 16;
+  rows.format = DWCONV1D_CHANNELS_FIRST;
+  return check_placed(isa, &mamba, outputs, n) + check_placed(isa, &plain, outputs, n) +
+         check_placed(isa, &rows, outputs, n);
+}
+
+/* Larger caches would make the large outputs a slow test: checked up to this. */
+enum { LARGE_MAX_BYTES = 64 << 20 };
+
+/* channels_last input and output both f floats past a page for each f of
+ * 1 .. 15, and at different offsets. */
+static const struct placement shifted[] = {
+    {1, 1},   {2, 2},   {3, 3},   {4, 4}, {5, 5}, {6, 6}, {7, 7}, {8, 8},
+    {9, 9},   {10, 10}, {11, 11}, {12, 12}, {13, 13}, {14, 14}, {15, 15},
+    {4, 8},   {0, 4},   {12, 0},
+};
+
 /* Short and long (windowed) kernels, dilation, each border, activations
  * elementwise and along the channels, a batch, tasks along steps (and,
  * for a single range of steps, along channels, which do not rotate),
@@ -182,22 +153,38 @@ static int check_shifted(dwconv1d_isa isa, const struct shape *sh) {
  * src/layer.c: causal K4 at T27 leaves 23 steps inside, T28 24; C256 T47
  * is 12032 floats of output, T48 12288), and depth multipliers, whose
  * output alone sets the shift. */
+#define CAUSAL DWCONV1D_PADDING_CAUSAL
+#define SAME DWCONV1D_PADDING_SAME
+#define VALID DWCONV1D_PADDING_VALID
+#define LINEAR DWCONV1D_ACTIVATION_LINEAR
+#define RELU DWCONV1D_ACTIVATION_RELU
+#define SILU DWCONV1D_ACTIVATION_SILU
+#define SOFTMAX DWCONV1D_ACTIVATION_SOFTMAX
+#define LAST DWCONV1D_CHANNELS_LAST
 static const struct shape shifted_shapes[] = {
-    {4, 1, 1, 1024, 27, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1, 1024, 28, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1, 256, 47, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1, 256, 48, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 1, 1, 1040, 40, 2, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_SILU},
-    {3, 1, 1, 512, 30, 1, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_RELU},
-    {5, 1, 1, 256, 200, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {5, 1, 1, 1024, 64, 1, 3, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {9, 1, 1, 96, 160, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_SOFTMAX},
-    {31, 1, 1, 512, 64, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {4, 2, 1, 256, 60, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_LINEAR},
-    {5, 1, 4, 64, 200, 1, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
-    {3, 1, 2, 48, 160, 1, 1, DWCONV1D_PADDING_CAUSAL, DWCONV1D_ACTIVATION_RELU},
-    {4, 1, 3, 16, 300, 2, 1, DWCONV1D_PADDING_SAME, DWCONV1D_ACTIVATION_LINEAR},
+    {4, 1, 1, 1024, 27, 1, 1, CAUSAL, LINEAR, LAST},
+    {4, 1, 1, 1024, 28, 1, 1, CAUSAL, LINEAR, LAST},
+    {4, 1, 1, 256, 47, 1, 1, CAUSAL, LINEAR, LAST},
+    {4, 1, 1, 256, 48, 1, 1, CAUSAL, LINEAR, LAST},
+    {4, 1, 1, 1040, 40, 2, 1, CAUSAL, SILU, LAST},
+    {3, 1, 1, 512, 30, 1, 1, VALID, RELU, LAST},
+    {5, 1, 1, 256, 200, 1, 3, SAME, LINEAR, LAST},
+    {5, 1, 1, 1024, 64, 1, 3, SAME, LINEAR, LAST},
+    {9, 1, 1, 96, 160, 2, 1, SAME, SOFTMAX, LAST},
+    {31, 1, 1, 512, 64, 1, 1, SAME, LINEAR, LAST},
+    {4, 2, 1, 256, 60, 1, 1, CAUSAL, LINEAR, LAST},
+    {5, 1, 4, 64, 200, 1, 1, SAME, LINEAR, LAST},
+    {3, 1, 2, 48, 160, 1, 1, CAUSAL, RELU, LAST},
+    {4, 1, 3, 16, 300, 2, 1, SAME, LINEAR, LAST},
 };
+#undef CAUSAL
+#undef SAME
+#undef VALID
+#undef LINEAR
+#undef RELU
+#undef SILU
+#undef SOFTMAX
+#undef LAST
 
 int main(void) {
   int failures = 0, passed = 0;
@@ -214,7 +201,7 @@ int main(void) {
     int f = check(isa, 31, 512, 64) + check(isa, 33, 128, 80) + check(isa, 5, 128, 40) +
                   (large ? check_large(isa, llc) : 0);
     for (size_t j = 0; j < sizeof shifted_shapes / sizeof shifted_shapes[0]; j++)
-      f += check_shifted(isa, &shifted_shapes[j]);
+      f += check_placed(isa, &shifted_shapes[j], shifted, sizeof shifted / sizeof shifted[0]);
     failures += f;
     passed += !f;
   }
