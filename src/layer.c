@@ -235,7 +235,6 @@ struct forward_plan {
   bool stream_outputs;  /* the call's input and output pass the last-level cache */
   bool stream_rows;     /* its output alone does (channels_first rows) */
   size_t shift;         /* see aligned_shift; 0 for none */
-  const float *rotated, *rotated_bias; /* the layer's rotated packing for the shift */
   size_t gather_steps; /* output steps per gathered tile */
   size_t channel_tile; /* channels per gathered tile */
   dwconv1d_activation fused; /* the activation the kernels apply */
@@ -298,44 +297,38 @@ static void gather_rows(const struct forward_plan *plan, const float *x, float *
 }
 
 /* Output steps [t0, t1) of channels [c0, c1) of a channels_last range in
- * place, from the weights and bias of channel c0 on, output at `y`. */
-static void conv_direct_channels(const struct forward_plan *plan, const float *x, size_t t0,
-                                 size_t t1, size_t c0, size_t c1, const float *weights,
-                                 const float *bias, float *y, size_t y_stride) {
+ * place, output at `y`: the kernels' tile, its buffers set. */
+static struct dwconv1d_tile direct_tile(const struct forward_plan *plan, const float *x,
+                                        size_t t0, size_t t1, size_t c0, size_t c1, float *y,
+                                        size_t y_stride) {
   const size_t m = plan->layer->params.depth_multiplier;
-  /* weights and bias set below: rotated ranges start off a vector boundary */
-  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, 0, c1 - c0, t0, t1, plan->fused);
+  struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, c0, c1 - c0, t0, t1, plan->fused);
   tile.input = x + (m == 1 ? c0 : c0 / m); /* a small call's divisions show */
   tile.depth_multiplier = m;
   tile.channel_skip = m == 1 ? 0 : c0 % m;
   tile.input_stride = plan->layer->channels;
-  tile.channel_stride = plan->layer->kernels->vlen;
-  tile.row_base = 0;
-  tile.weights = weights;
-  tile.bias = bias;
   tile.output = y;
   tile.output_stride = y_stride;
   tile.prefetch_inputs = plan->prefetch_inputs;
   tile.stream_outputs = plan->stream_outputs;
-  plan->layer->kernels->conv_tile(&plan->g, &tile);
+  return tile;
 }
 
 /* Ranges of at least this many floats of output per batch element (48
  * KiB, more than L1 holds), with at least this many steps whose taps lie
- * inside the input, run rotated (see conv_direct_rotated); smaller ones
- * lose more to the range's two extra tiles than the aligned vectors gain.
- * AMD Zen 4, AVX-512, M = 1, both buffers 16 bytes past a page, K4 causal,
- * alternating runs (us): C1024 T28 15.3 -> 9.1, C512 T28 3.85 -> 3.71,
- * C256 T60 2.75 -> 2.53, C64 T300 2.68 -> 2.43; C128 T60 1.55 -> 1.57, C64
- * T100 level, C256 T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
+ * inside the input, run rotated (see dwconv1d_layer_conv_rotated); smaller
+ * ones lose more to the range's two extra tiles than the aligned vectors
+ * gain. AMD Zen 4, AVX-512, M = 1, both buffers 16 bytes past a page, K4
+ * causal, alternating runs (us): C1024 T28 15.3 -> 9.1, C512 T28 3.85 ->
+ * 3.71, C256 T60 2.75 -> 2.53, C64 T300 2.68 -> 2.43; C128 T60 1.55 ->
+ * 1.57, C64 T100 level, C256 T28 1.54 -> 1.82, C64 T40 0.91 -> 0.98. */
 enum { ROTATED_MIN_FLOATS = 12 << 10, ROTATED_MIN_STEPS = 24 };
 
-/* Whether output steps [t0, t1) of all channels run rotated (see
- * conv_direct_rotated), and then which: [lo, hi), the steps whose taps all
- * lie inside the input and whose next step's do. */
-static bool rotation_pays(const struct forward_plan *plan, size_t t0, size_t t1, size_t *lo,
-                          size_t *hi) {
-  const struct dwconv1d_geometry *g = &plan->g;
+/* Whether output steps [t0, t1) of all of the layer's channels run rotated
+ * (see dwconv1d_layer_conv_rotated), and then which: [lo, hi), the steps
+ * whose taps all lie inside the input and whose next step's do. */
+static bool rotation_pays(const dwconv1d_layer *layer, const struct dwconv1d_geometry *g,
+                          size_t t0, size_t t1, size_t *lo, size_t *hi) {
   const size_t span = g->dilation * (g->kernel_size - 1) + 1;
   /* the last step whose taps end inside the input: the rotated steps end
    * before it, so that each one's next step's taps lie inside too */
@@ -343,31 +336,78 @@ static bool rotation_pays(const struct forward_plan *plan, size_t t0, size_t t1,
   *lo = t0 > g->pad_left ? t0 : g->pad_left;
   *hi = min_size(t1 - 1, inside);
   return *hi >= *lo && *hi - *lo >= ROTATED_MIN_STEPS &&
-         (t1 - t0) * plan->layer->out_channels >= ROTATED_MIN_FLOATS;
+         (t1 - t0) * layer->out_channels >= ROTATED_MIN_FLOATS;
 }
 
-/* All channels of steps [t0, t1) of an output `shift` floats short of a
- * vector boundary (see aligned_shift). Rows are contiguous, so a step's
- * channels from `shift` on and the next step's first `shift` channels are
- * whole aligned vectors, and the lanes past the row's end read the input
- * rows one step on (contiguous too), which at stride 1 gives the next
- * step's output, computed with its channels' weights (the rotated
- * packing) in the same order of taps, so in the same bits.
- * Steps whose taps all lie inside the input, and whose next step's do,
- * run so; the others, and the first step's first channels, as they lie.
- * False where too few steps would. */
-static bool conv_direct_rotated(const struct forward_plan *plan, const float *x, size_t t0,
-                                size_t t1, struct destination dst) {
-  const size_t c = plan->layer->out_channels, s = plan->shift;
+/* The layer's rotated weights and bias for `shift` (see rotated in
+ * layer.h): packed at the first call that needs them and kept. The layer
+ * is shared between threads: the first to publish its packing wins, the
+ * others free theirs. NULL when out of memory. */
+static const float *rotated_packing(const dwconv1d_layer *layer, size_t shift) {
+  dwconv1d_layer *shared = (dwconv1d_layer *)layer;
+  float *packed = atomic_load(&shared->rotated[shift]);
+  if (packed != NULL)
+    return packed;
+  const size_t k = layer->params.kernel_size, v = layer->kernels->vlen, c = layer->out_channels;
+  const size_t weights = dwconv1d_packed_weights_floats(k, c, v);
+  if ((packed = dwconv1d_alloc_floats(weights + c)) == NULL)
+    return NULL;
+  dwconv1d_pack_weights_rotated(layer->weights, k, c, v, shift, packed);
+  for (size_t i = 0; i < c; i++)
+    packed[weights + i] = layer->bias[(shift + i) % c];
+  float *expected = NULL;
+  if (atomic_compare_exchange_strong(&shared->rotated[shift], &expected, packed))
+    return packed;
+  free(packed);
+  return expected;
+}
+
+size_t dwconv1d_layer_rotation(const dwconv1d_layer *layer, const float *input,
+                               const float *output) {
+  const uintptr_t in = (uintptr_t)input, out = (uintptr_t)output;
+  const uintptr_t vector = layer->kernels->vlen * sizeof(float);
+  const bool same_distance = in % vector == out % vector;
+  if (layer->params.data_format != DWCONV1D_CHANNELS_LAST || layer->params.strides != 1 ||
+      layer->params.activation == DWCONV1D_ACTIVATION_GLU ||
+      layer->out_channels % layer->kernels->vlen != 0 || in % sizeof(float) != 0 ||
+      out % sizeof(float) != 0 || (layer->params.depth_multiplier == 1 && !same_distance))
+    return 0;
+  return (vector - out % vector) % vector / sizeof(float);
+}
+
+/* Rows are contiguous, so a step's channels from `shift` on and the next
+ * step's first `shift` channels are whole aligned vectors, and the lanes
+ * past the row's end read the input rows one step on (contiguous too),
+ * which at stride 1 gives the next step's output, computed with its
+ * channels' weights (the rotated packing) in the same order of taps, so in
+ * the same bits. Steps whose taps all lie inside the input, and whose next
+ * step's do, run so; the others, and the first step's first channels, as
+ * they lie. */
+bool dwconv1d_layer_conv_rotated(const dwconv1d_layer *layer,
+                                 const struct dwconv1d_geometry *g,
+                                 const struct dwconv1d_tile *tile, size_t shift) {
+  const size_t c = layer->out_channels, m = layer->params.depth_multiplier;
+  const size_t t0 = tile->t_begin, t1 = tile->t_end;
   size_t lo, hi;
-  if (!rotation_pays(plan, t0, t1, &lo, &hi))
+  const float *packed;
+  if (!rotation_pays(layer, g, t0, t1, &lo, &hi) || (packed = rotated_packing(layer, shift)) == NULL)
     return false;
-  const float *w = plan->layer->weights, *bias = plan->layer->bias;
-  conv_direct_channels(plan, x, t0, lo + 1, 0, c, w, bias, dst.at, dst.stride);
-  conv_direct_channels(plan, x, lo, hi, s, c + s, plan->rotated, plan->rotated_bias,
-                       dst.at + (lo - t0) * dst.stride + s, dst.stride);
-  conv_direct_channels(plan, x, hi, t1, 0, c, w, bias, dst.at + (hi - t0) * dst.stride,
-                       dst.stride);
+  struct dwconv1d_tile part = *tile;
+  part.t_end = lo + 1;
+  layer->kernels->conv_tile(g, &part);
+  part.t_begin = lo;
+  part.t_end = hi;
+  part.input = tile->input + (m == 1 ? shift : shift / m);
+  part.channel_skip = m == 1 ? 0 : shift % m;
+  part.weights = packed;
+  part.bias = packed + dwconv1d_packed_weights_floats(layer->params.kernel_size, c,
+                                                       layer->kernels->vlen);
+  part.output = tile->output + (lo - t0) * tile->output_stride + shift;
+  layer->kernels->conv_tile(g, &part);
+  part = *tile;
+  part.t_begin = hi;
+  part.output = tile->output + (hi - t0) * tile->output_stride;
+  layer->kernels->conv_tile(g, &part);
   return true;
 }
 
@@ -375,15 +415,15 @@ static bool conv_direct_rotated(const struct forward_plan *plan, const float *x,
  * it in registers where M > 1), the whole range as one tile (they take a
  * block of steps across every channel at a time, so a tile's length does
  * not bound what stays in cache, and tile ends would cut the runs of
- * 12-step blocks short). */
+ * 12-step blocks short); all channels on aligned vectors where the buffers
+ * sit off a vector boundary (see dwconv1d_layer_conv_rotated). */
 static void conv_direct(const struct forward_plan *plan, const float *x, size_t t0, size_t t1,
                         size_t c0, size_t c1, struct destination dst) {
+  const struct dwconv1d_tile tile = direct_tile(plan, x, t0, t1, c0, c1, dst.at, dst.stride);
   if (plan->shift != 0 && c0 == 0 && c1 == plan->layer->out_channels &&
-      conv_direct_rotated(plan, x, t0, t1, dst))
+      dwconv1d_layer_conv_rotated(plan->layer, &plan->g, &tile, plan->shift))
     return;
-  const size_t k = plan->layer->params.kernel_size;
-  conv_direct_channels(plan, x, t0, t1, c0, c1, plan->layer->weights + c0 * k,
-                       plan->layer->bias + c0, dst.at, dst.stride);
+  plan->layer->kernels->conv_tile(&plan->g, &tile);
 }
 
 /* channels_first with stride 1 or 2: the kernels run along each channel's row. */
@@ -660,7 +700,7 @@ static void split_work(struct forward_plan *plan, size_t threads) {
     per_element = cut(per_element, out_channels, DWCONV1D_MAX_VLEN, &plan->channels_per_task);
   if (per_element > 1 && time_ok)
     per_element = cut(per_element, plan->out_steps, TIME_TILE, &plan->time_per_task);
-  /* Rotated ranges (see conv_direct_rotated) take every channel: where
+  /* Rotated ranges (see dwconv1d_layer_conv_rotated) take every channel: where
    * there is a range for each thread already, channels stay whole. */
   const size_t ranges = ceil_div(plan->batch, plan->batch_per_task) *
                         ceil_div(plan->out_steps, plan->time_per_task);
@@ -672,47 +712,15 @@ static void split_work(struct forward_plan *plan, size_t threads) {
   plan->channel_tasks = ceil_div(out_channels, plan->channels_per_task);
 }
 
-/* The layer's rotated weights and bias for `shift` (see rotated in
- * layer.h): packed at the first call that needs them and kept. The layer
- * is shared between threads: the first to publish its packing wins, the
- * others free theirs. NULL when out of memory. */
-static const float *rotated_packing(const dwconv1d_layer *layer, size_t shift) {
-  dwconv1d_layer *shared = (dwconv1d_layer *)layer;
-  float *packed = atomic_load(&shared->rotated[shift]);
-  if (packed != NULL)
-    return packed;
-  const size_t k = layer->params.kernel_size, v = layer->kernels->vlen, c = layer->out_channels;
-  const size_t weights = dwconv1d_packed_weights_floats(k, c, v);
-  if ((packed = dwconv1d_alloc_floats(weights + c)) == NULL)
-    return NULL;
-  dwconv1d_pack_weights_rotated(layer->weights, k, c, v, shift, packed);
-  for (size_t i = 0; i < c; i++)
-    packed[weights + i] = layer->bias[(shift + i) % c];
-  float *expected = NULL;
-  if (atomic_compare_exchange_strong(&shared->rotated[shift], &expected, packed))
-    return packed;
-  free(packed);
-  return expected;
-}
-
 /* channels_last in place, stride 1: the output channels before the
- * output's first vector boundary, where its rows are whole vectors and,
- * for M = 1, the input lies the same distance past one, as glibc's malloc
- * and NumPy leave large buffers (16 bytes past 64). Each vector would
- * then straddle two cache lines; conv_direct_rotated aligns them (M > 1
- * loads parts of input vectors, aligned or not). 0 where that cannot be
- * done. */
+ * output's first vector boundary (see dwconv1d_layer_rotation), where its
+ * rows are whole vectors and, for M = 1, the input lies the same distance
+ * past one, as glibc's malloc and NumPy leave large buffers (16 bytes past
+ * 64); 0 where the call does not run so. */
 static size_t aligned_shift(const struct forward_plan *plan) {
-  const dwconv1d_layer *layer = plan->layer;
-  const uintptr_t in = (uintptr_t)plan->input, out = (uintptr_t)plan->output;
-  const uintptr_t vector = layer->kernels->vlen * sizeof(float);
-  const bool same_distance = in % vector == out % vector;
-  if (plan->channels_first || plan->gather || plan->by_rows || layer->params.strides != 1 ||
-      layer->params.activation == DWCONV1D_ACTIVATION_GLU ||
-      layer->out_channels % layer->kernels->vlen != 0 || in % sizeof(float) != 0 ||
-      out % sizeof(float) != 0 || (layer->params.depth_multiplier == 1 && !same_distance))
+  if (plan->gather || plan->by_rows)
     return 0;
-  return (vector - out % vector) % vector / sizeof(float);
+  return dwconv1d_layer_rotation(plan->layer, plan->input, plan->output);
 }
 
 static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size_t steps,
@@ -785,15 +793,9 @@ static dwconv1d_status make_plan(const dwconv1d_layer *layer, size_t batch, size
                                                                  : GATHER_TIME_TILE;
   plan->fused = dwconv1d_activation_is_axis(p->activation) ? DWCONV1D_ACTIVATION_LINEAR
                                                            : p->activation;
-  size_t lo, hi; /* a call too short to rotate packs nothing */
-  const size_t shift =
-      batch > 0 && rotation_pays(plan, 0, plan->out_steps, &lo, &hi) ? aligned_shift(plan) : 0;
-  if (shift != 0 && (plan->rotated = rotated_packing(layer, shift)) != NULL) {
-    plan->shift = shift; /* else (out of memory) the vectors straddle lines */
-    plan->rotated_bias = plan->rotated + dwconv1d_packed_weights_floats(
-                                             p->kernel_size, layer->out_channels,
-                                             layer->kernels->vlen);
-  }
+  size_t lo, hi;
+  if (batch > 0 && rotation_pays(layer, &plan->g, 0, plan->out_steps, &lo, &hi))
+    plan->shift = aligned_shift(plan);
   if (batch > 0)
     split_work(plan, threads);
   return DWCONV1D_OK;

@@ -26,8 +26,8 @@ struct dwconv1d_layer {
   _Atomic(struct dwconv1d_spare_workspace *) spare;
   /* Per shift s: the weights (see dwconv1d_pack_weights_rotated), then the
    * bias, of channels s, s + 1, ... taken cyclically, for calls whose
-   * buffers start s floats short of a vector boundary (see aligned_shift in
-   * layer.c); NULL until a call needs them. */
+   * buffers start s floats short of a vector boundary (see
+   * dwconv1d_layer_rotation); NULL until a call needs them. */
   _Atomic(float *) rotated[DWCONV1D_MAX_VLEN];
 };
 
@@ -62,6 +62,27 @@ static inline struct dwconv1d_tile dwconv1d_layer_tile(const struct dwconv1d_lay
       .stream_outputs = false,
   };
 }
+
+/* The output channels before `output`'s first vector boundary, where a
+ * channels_last call of `layer` (stride 1, no glu, C * M a whole number of
+ * the kernels' vectors) reading `input` and writing `output` in place can
+ * run on aligned vectors (see dwconv1d_layer_conv_rotated): with M = 1 the
+ * input must lie the same distance past a boundary, as glibc's malloc and
+ * NumPy leave large buffers (16 bytes past 64); M > 1 loads parts of input
+ * vectors, aligned or not. 0 where it cannot, or need not. */
+size_t dwconv1d_layer_rotation(const struct dwconv1d_layer *layer, const float *input,
+                               const float *output);
+
+/* Runs `tile`, all of the layer's output channels of a channels_last range
+ * read and written in place (dwconv1d_layer_tile(layer, 0, C * M, ...)
+ * with its buffers set), on aligned vectors where its buffers start
+ * `shift` (dwconv1d_layer_rotation) floats short of a vector boundary, in
+ * the same bits. The rotated weights are packed on the first call that
+ * needs them. Returns false, having run nothing, where the range is too
+ * short to gain or that packing fails for want of memory. */
+bool dwconv1d_layer_conv_rotated(const struct dwconv1d_layer *layer,
+                                 const struct dwconv1d_geometry *g,
+                                 const struct dwconv1d_tile *tile, size_t shift);
 
 /* 64-byte aligned memory for `count` floats (release with free), or NULL on
  * failure or size overflow. */

@@ -9,7 +9,7 @@
  * on the input's and output's offsets from a vector boundary: channels_last
  * buffers the same distance past one (as malloc leaves them) run on aligned
  * vectors that wrap from one step's last channels into the next step's
- * first (see conv_direct_rotated in src/layer.c). Built with the CPU
+ * first (see dwconv1d_layer_conv_rotated in src/layer.c). Built with the CPU
  * probe's source, which says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>

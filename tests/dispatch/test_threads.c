@@ -4,8 +4,8 @@
  * a double-precision reference. A second shared layer (channels_last, M = 1,
  * rows of whole vectors) runs each round on buffers a different number of
  * floats past a 64-byte boundary, so that the threads race to pack its
- * rotated weights (see conv_direct_rotated in src/layer.c). Meant to run
- * under ThreadSanitizer too. */
+ * rotated weights (see dwconv1d_layer_conv_rotated in src/layer.c). Meant to
+ * run under ThreadSanitizer too. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>

@@ -617,8 +617,8 @@ static void check_workspaces(dwconv1d_isa isa) {
 
 /* Buffers a float past a 64-byte boundary, rows of whole vectors: the
  * first call long enough to use them packs the layer's weights for that
- * distance (see conv_direct_rotated in src/layer.c), except on the scalar
- * path, whose vectors are a float. That packing failing is no error: the
+ * distance (see dwconv1d_layer_conv_rotated in src/layer.c), except on the
+ * scalar path, whose vectors are a float. That packing failing is no error: the
  * call runs on the unaligned vectors, in the same bits. A second call
  * allocates nothing. */
 static void check_rotated(dwconv1d_isa isa) {
