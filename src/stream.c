@@ -267,28 +267,59 @@ static void gather_rows(const struct chunk *ch, size_t lo, size_t hi, size_t c0,
   }
 }
 
-/* Runs conv_tile for outputs [i0, i1) of output channels [c0, c0 + width)
- * from a channels-last source holding E rows from `lo` on. */
-static void convolve(const struct chunk *ch, const float *src, size_t src_stride, size_t lo,
-                     size_t c0, size_t width, size_t i0, size_t i1, float *dst,
-                     size_t dst_stride) {
+/* The chunk's geometry: output i's window starts at E row phase + i*s, E
+ * seen from `phase` on. */
+static struct dwconv1d_geometry chunk_geometry(const struct chunk *ch) {
   const dwconv1d_layer *layer = ch->shape->layer;
-  const size_t k = layer->params.kernel_size;
-  /* Output i's window starts at E row phase + i*s: E seen from `phase` on. */
-  const struct dwconv1d_geometry g = {
-      .kernel_size = k,
+  return (struct dwconv1d_geometry){
+      .kernel_size = layer->params.kernel_size,
       .stride = ch->shape->stride,
       .dilation = layer->params.dilation_rate,
       .pad_left = 0,
       .in_steps = ch->shape->history + ch->steps - ch->phase,
   };
-  struct dwconv1d_tile tile = dwconv1d_layer_tile(layer, c0, width, i0, i1, ch->shape->fused);
+}
+
+/* The kernels' tile for outputs [i0, i1) of output channels [c0, c0 +
+ * width) from a channels-last source holding E rows from `lo` on. */
+static struct dwconv1d_tile chunk_tile(const struct chunk *ch, const float *src,
+                                       size_t src_stride, size_t lo, size_t c0, size_t width,
+                                       size_t i0, size_t i1, float *dst, size_t dst_stride) {
+  struct dwconv1d_tile tile =
+      dwconv1d_layer_tile(ch->shape->layer, c0, width, i0, i1, ch->shape->fused);
   tile.input = src;
   tile.input_stride = src_stride;
   tile.row_base = lo - ch->phase;
   tile.output = dst;
   tile.output_stride = dst_stride;
-  layer->kernels->conv_tile(&g, &tile);
+  return tile;
+}
+
+/* Runs that tile. */
+static void convolve(const struct chunk *ch, const float *src, size_t src_stride, size_t lo,
+                     size_t c0, size_t width, size_t i0, size_t i1, float *dst,
+                     size_t dst_stride) {
+  const struct dwconv1d_geometry g = chunk_geometry(ch);
+  const struct dwconv1d_tile tile =
+      chunk_tile(ch, src, src_stride, lo, c0, width, i0, i1, dst, dst_stride);
+  ch->shape->layer->kernels->conv_tile(&g, &tile);
+}
+
+/* Outputs [i0, i1) of every channel from the chunk's rows in place, E row
+ * `lo` on, written to `dst`: on aligned vectors where the chunk's input
+ * and output sit off a vector boundary (as the forward pass, see
+ * dwconv1d_layer_conv_rotated). */
+static void convolve_in_place(const struct chunk *ch, size_t lo, size_t i0, size_t i1,
+                              float *dst) {
+  const struct stream_shape *sh = ch->shape;
+  const dwconv1d_layer *layer = sh->layer;
+  const float *src = ch->input + (lo - sh->history) * sh->channels;
+  const struct dwconv1d_geometry g = chunk_geometry(ch);
+  const struct dwconv1d_tile tile =
+      chunk_tile(ch, src, sh->channels, lo, 0, sh->out_channels, i0, i1, dst, sh->out_channels);
+  const size_t shift = dwconv1d_layer_rotation(layer, src, dst);
+  if (shift == 0 || !dwconv1d_layer_conv_rotated(layer, &g, &tile, shift))
+    layer->kernels->conv_tile(&g, &tile);
 }
 
 /* The new state, E rows [n, n + H), taken from a gathered tile that holds
@@ -406,8 +437,7 @@ static bool run_time_tile(const struct chunk *ch, size_t i0, size_t i1) {
   const bool glu = sh->row_act == DWCONV1D_ACTIVATION_GLU;
   float *dst = glu ? ws->linear : ch->output + i0 * cm; /* channels_last */
   if (sh->direct && lo >= h) {
-    const float *src = ch->input + (lo - h) * sh->channels;
-    convolve(ch, src, sh->channels, lo, 0, cm, i0, i1, dst, cm);
+    convolve_in_place(ch, lo, i0, i1, dst);
     activate_rows(ch, i0, i1);
     return false;
   }
@@ -443,7 +473,8 @@ static void run_chunk(const struct chunk *ch) {
   bool state_done = false;
   for (size_t i0 = 0; i0 < ch->count;) {
     const size_t end = i0 < touching ? touching : ch->count;
-    const size_t i1 = min_size(end, i0 + ch->ws->time_tile);
+    const bool whole = i0 >= touching && sh->direct && sh->row_act == DWCONV1D_ACTIVATION_LINEAR;
+    const size_t i1 = whole ? end : min_size(end, i0 + ch->ws->time_tile);
     state_done = run_time_tile(ch, i0, i1);
     i0 = i1;
   }

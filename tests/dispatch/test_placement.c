@@ -9,8 +9,9 @@
  * on the input's and output's offsets from a vector boundary: channels_last
  * buffers the same distance past one (as malloc leaves them) run on aligned
  * vectors that wrap from one step's last channels into the next step's
- * first (see dwconv1d_layer_conv_rotated in src/layer.c). Built with the CPU
- * probe's source, which says the cache's size. */
+ * first (see dwconv1d_layer_conv_rotated in src/layer.c), in a forward call
+ * and in a stream's pushes alike. Built with the CPU probe's source, which
+ * says the cache's size. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,45 @@ static int forward_placed(const dwconv1d_layer *layer, const struct shape *sh,
   return rc;
 }
 
+/* A stream's first push: the second then runs its outputs past the state
+ * on the chunk in place. */
+enum { STREAM_FIRST = 5 };
+
+/* The shape's output (out_n floats) through a stream of `sh->batch`
+ * sequences fed its first `first` steps and then the rest, each push's
+ * input and output placed at `at`, into `result`. */
+static int stream_placed(const dwconv1d_layer *layer, const struct shape *sh,
+                         struct placement at, const float *x, size_t first, size_t out_n,
+                         float *result) {
+  const size_t c = sh->channels, oc = c * sh->multiplier;
+  const size_t per_seq = out_n / sh->batch / oc; /* output steps of a sequence */
+  float *xb = aligned_alloc(PAGE, pages_for(sh->batch * sh->steps * c));
+  float *yb = aligned_alloc(PAGE, pages_for(out_n));
+  dwconv1d_stream *stream = NULL;
+  int rc = xb != NULL && yb != NULL &&
+                   dwconv1d_stream_create(layer, sh->batch, &stream) == DWCONV1D_OK
+               ? 0
+               : -1;
+  size_t done = 0; /* output steps each sequence has */
+  for (size_t t0 = 0; rc == 0 && t0 < sh->steps; t0 = first, first = sh->steps) {
+    const size_t n = first - t0;
+    for (size_t b = 0; b < sh->batch; b++)
+      memcpy(xb + at.in + b * n * c, x + (b * sh->steps + t0) * c, n * c * sizeof(float));
+    size_t got = 0;
+    rc = dwconv1d_stream_push(stream, n, xb + at.in, yb + at.out, &got) == DWCONV1D_OK &&
+                 done + got <= per_seq
+             ? 0
+             : -1;
+    for (size_t b = 0; rc == 0 && b < sh->batch; b++)
+      memcpy(result + (b * per_seq + done) * oc, yb + at.out + b * got * oc,
+             got * oc * sizeof(float));
+    done += got;
+  }
+  dwconv1d_stream_destroy(stream);
+  free(xb), free(yb);
+  return rc == 0 && done == per_seq ? 0 : -1;
+}
+
 /* The shape with input and output at each of `count` placements, against
  * both on a page. */
 static int check_placed(dwconv1d_isa isa, const struct shape *sh, const struct placement *at,
@@ -91,16 +131,21 @@ static int check_placed(dwconv1d_isa isa, const struct shape *sh, const struct p
     fprintf(stderr, "FAIL %s: %s\n", dwconv1d_isa_name(isa), dwconv1d_last_error());
     failures++;
   }
+  /* streams (not under same padding) in two pushes, the second long */
+  const bool streams = sh->padding != DWCONV1D_PADDING_SAME;
   for (size_t i = 0; !failures && i < count; i++) {
-    if (forward_placed(layer, sh, at[i], x, out_n, got) != 0 ||
-        memcmp(got, want, out_n * sizeof(float)) != 0) {
+    for (int streamed = 0; streamed <= streams; streamed++) {
+      if ((streamed ? stream_placed(layer, sh, at[i], x, STREAM_FIRST, out_n, got)
+                    : forward_placed(layer, sh, at[i], x, out_n, got)) == 0 &&
+          memcmp(got, want, out_n * sizeof(float)) == 0)
+        continue;
       fprintf(stderr,
-              "FAIL %s K=%zu d=%zu M=%zu C=%zu T=%zu B=%zu threads=%zu %s: input %zu and output "
-              "%zu floats past a page differ from both on one\n",
+              "FAIL %s K=%zu d=%zu M=%zu C=%zu T=%zu B=%zu threads=%zu %s%s: input %zu and "
+              "output %zu floats past a page differ from both on one\n",
               dwconv1d_isa_name(isa), sh->k, sh->dilation, sh->multiplier, c, sh->steps,
               sh->batch, sh->threads,
               sh->format == DWCONV1D_CHANNELS_FIRST ? "channels_first" : "channels_last",
-              at[i].in, at[i].out);
+              streamed ? " streamed" : "", at[i].in, at[i].out);
       failures++;
     }
   }

@@ -668,6 +668,55 @@ done:
   dwconv1d_layer_destroy(layer);
   free(kernel), free(bias), free(xb), free(yb), free(want);
 }
+/* The same for a stream's push: its outputs past the state read the chunk in
+ * place and pack the rotated weights as a call does. The workspace is
+ * sized by a first push on a boundary, so that the packing is the offset
+ * push's only allocation. */
+static void check_rotated_stream(dwconv1d_isa isa) {
+  enum { C = 64, T = 256, K = 4 };
+  const char *name = "rotated weights, streamed: C=64 K=4";
+  dwconv1d_params p = dwconv1d_params_default(K);
+  p.padding = DWCONV1D_PADDING_CAUSAL;
+  float *kernel = malloc(K * C * sizeof(float)), *bias = malloc(C * sizeof(float));
+  float *xb = aligned_alloc(64, (T * C + 16) * sizeof(float));
+  float *yb = aligned_alloc(64, (T * C + 16) * sizeof(float));
+  float *want = malloc(T * C * sizeof(float));
+  dwconv1d_layer *layer = NULL;
+  dwconv1d_stream *stream = NULL;
+  if (!kernel || !bias || !xb || !yb || !want) {
+    FAIL("%s: cannot set up\n", name);
+    goto done;
+  }
+  fill_pattern(kernel, K * C, 1);
+  fill_pattern(bias, C, 2);
+  fill_pattern(xb, T * C, 3);
+  if (dwconv1d_layer_create(&p, C, kernel, bias, &layer) != DWCONV1D_OK ||
+      dwconv1d_stream_create(layer, 1, &stream) != DWCONV1D_OK ||
+      dwconv1d_stream_push(stream, T, xb, want, NULL) != DWCONV1D_OK) {
+    FAIL("%s: %s\n", name, dwconv1d_last_error());
+    goto done;
+  }
+  memmove(xb + 1, xb, T * C * sizeof(float));
+  const bool packs = isa != DWCONV1D_ISA_SCALAR;
+  for (unsigned long fail_at = 1, push = 1; push <= 3; push++, fail_at = 0) {
+    fill_sentinel(yb + 1, T * C);
+    dwconv1d_stream_reset(stream);
+    arm(fail_at);
+    const dwconv1d_status s = dwconv1d_stream_push(stream, T, xb + 1, yb + 1, NULL);
+    disarm();
+    if (s != DWCONV1D_OK || !same_bits(yb + 1, want, T * C))
+      FAIL("%s: push %lu (allocation %lu failing) gave %s and other bits\n", name, push,
+           fail_at, dwconv1d_status_string(s));
+    else if ((track.count > 0) != (packs && push <= 2))
+      FAIL("%s: push %lu made %lu allocation(s)\n", name, push, track.count);
+  }
+  printf("%-34s %s\n", name, packs ? "packed once, a failure run unaligned" : "not packed");
+done:
+  dwconv1d_stream_destroy(stream);
+  dwconv1d_layer_destroy(layer);
+  free(kernel), free(bias), free(xb), free(yb), free(want);
+}
+
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* stdio's buffer exists before anything is armed */
@@ -705,6 +754,7 @@ int main(void) {
       test_config(&configs[i]);
     check_workspaces((dwconv1d_isa)isa);
     check_rotated((dwconv1d_isa)isa);
+    check_rotated_stream((dwconv1d_isa)isa);
   }
   printf("%lu runs with a failing allocation, %lu out-of-memory reports checked\n", runs,
          oom_reported);
