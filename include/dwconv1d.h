@@ -429,7 +429,9 @@ typedef struct dwconv1d_stream dwconv1d_stream;
  * dwconv1d_stream_state_steps gives it): room for one-step decoding with a
  * last-axis activation to slide each state along instead of shifting it
  * every step (other one-step pushes shift it in place). One-step pushes never
- * allocate; longer ones may grow the stream's workspace once.
+ * allocate; longer ones may grow the stream's workspace once, and on buffers
+ * off a vector boundary pack the layer's weights for that distance once, as
+ * dwconv1d_layer_forward does.
  * On success *out owns the stream; release it with dwconv1d_stream_destroy.
  * Errors: INVALID_ARGUMENT (NULL layer or out, same padding, an axis
  * activation under channels_first, glu with an odd C*M, size overflow),
@@ -454,8 +456,9 @@ DWCONV1D_API dwconv1d_status dwconv1d_stream_output_steps(const dwconv1d_stream 
  * Feeding a sequence in any chunking gives bit-for-bit the outputs of one
  * forward call over the whole sequence on the same path (causal: with no
  * delay; valid: as the steps arrive). Strides are honoured across chunks.
- * The buffers need no alignment and must not overlap.
- * Errors: INVALID_ARGUMENT (NULL stream, or NULL input/output where data is
+ * The buffers need no alignment and must not overlap; channels_last chunks
+ * off a vector boundary run on aligned vectors as dwconv1d_layer_forward
+ * says. Errors: INVALID_ARGUMENT (NULL stream, or NULL input/output where data is
  * required, size overflow), OUT_OF_MEMORY (a longer chunk than before needs
  * a bigger workspace); on error the stream and the output are untouched. */
 DWCONV1D_API dwconv1d_status dwconv1d_stream_push(dwconv1d_stream *stream, size_t steps,
@@ -524,7 +527,8 @@ DWCONV1D_API dwconv1d_status dwconv1d_stream_set_phase(dwconv1d_stream *stream, 
  * nothing (about 32 KiB of stack) when depth_multiplier is 1 and the
  * activation is elementwise (each slot is then read and shifted in place),
  * or when H <= 255 and the activation is neither glu nor sparsemax; others
- * may allocate a workspace.
+ * may allocate a workspace (and pack the layer's weights for buffers off a
+ * vector boundary, as dwconv1d_stream_push).
  * batch == 0 or steps == 0 does nothing (pointers may then be NULL); pool
  * may be NULL when H == 0.
  * Errors: INVALID_ARGUMENT (NULL pointers, strides > 1, a layer that cannot
