@@ -389,8 +389,10 @@ bool dwconv1d_layer_conv_rotated(const dwconv1d_layer *layer,
   const size_t c = layer->out_channels, m = layer->params.depth_multiplier;
   const size_t t0 = tile->t_begin, t1 = tile->t_end;
   size_t lo, hi;
-  const float *packed;
-  if (!rotation_pays(layer, g, t0, t1, &lo, &hi) || (packed = rotated_packing(layer, shift)) == NULL)
+  if (!rotation_pays(layer, g, t0, t1, &lo, &hi))
+    return false;
+  const float *packed = rotated_packing(layer, shift);
+  if (packed == NULL)
     return false;
   struct dwconv1d_tile part = *tile;
   part.t_end = lo + 1;
@@ -582,8 +584,9 @@ static void run_range(const struct forward_plan *plan, const struct workspace *w
   float *y = plan->output + b * plan->out_per_batch;
   const dwconv1d_activation act = plan->layer->params.activation;
   const size_t out_channels = plan->layer->out_channels;
+  const size_t n = plan->out_steps;
   struct destination dst = plan->channels_first
-                               ? (struct destination){y + c0 * plan->out_steps + t0, plan->out_steps}
+                               ? (struct destination){y + c0 * n + t0, n}
                                : (struct destination){y + t0 * out_channels + c0, out_channels};
   if (act == DWCONV1D_ACTIVATION_GLU)
     dst.at = ws->linear;

@@ -51,7 +51,8 @@ static size_t bootstrap_used;
 static bool resolving;
 
 static bool from_bootstrap(const void *p) {
-  return (const unsigned char *)p >= bootstrap && (const unsigned char *)p < bootstrap + sizeof bootstrap;
+  const unsigned char *c = p;
+  return c >= bootstrap && c < bootstrap + sizeof bootstrap;
 }
 
 static void *bootstrap_alloc(size_t size) {
