@@ -43,8 +43,9 @@ static void backwards(void *pool, dwconv1d_task_fn task, void *context, size_t c
     task(context, i);
 }
 
-/* Bytes of whole pages for n floats and 16 more. */
-static size_t pages_for(size_t n) { return ((n + 16) * sizeof(float) + PAGE - 1) / PAGE * PAGE; }
+/* Bytes of whole pages for n floats a page past the first: room for every
+ * placement below (at most 528 floats past a page). */
+static size_t pages_for(size_t n) { return (n * sizeof(float) + 2 * PAGE - 1) / PAGE * PAGE; }
 
 /* The shape's output (out_n floats) with its input x placed at `at`, into
  * `result`. */
@@ -184,11 +185,13 @@ static int check_large(dwconv1d_isa isa, size_t bytes) {
 enum { LARGE_MAX_BYTES = 64 << 20 };
 
 /* channels_last input and output both f floats past a page for each f of
- * 1 .. 15, and at different offsets. */
+ * 1 .. 15, and at different offsets: the output 2 KiB on, where rows of a
+ * whole number of 4 KiB take whole blocks rather than half ones (see
+ * short_half_blocks in kernels/common/dwconv_tpl.h). */
 static const struct placement shifted[] = {
     {1, 1},   {2, 2},   {3, 3},   {4, 4}, {5, 5}, {6, 6}, {7, 7}, {8, 8},
     {9, 9},   {10, 10}, {11, 11}, {12, 12}, {13, 13}, {14, 14}, {15, 15},
-    {4, 8},   {0, 4},   {12, 0},
+    {4, 8},   {0, 4},   {12, 0},  {0, 512},
 };
 
 /* Short and long (windowed) kernels, dilation, each border, activations
