@@ -1214,7 +1214,6 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
 }
 
 #if WIDE_T > UNROLL_T
-
 /* Interior steps [t, t + WIDE_T) of every channel vector of a
  * rows-of-channels tile (see wide_blocks); a tail vector as two blocks of
  * UNROLL_T, the second overlapping the first (same bits). The windows
@@ -1552,10 +1551,10 @@ static void conv_rows_short_wide(const struct dwconv1d_geometry *g,
  * (20.1 with the output 2 KiB on), K1 valid 23.0 -> 14.3, K5 same 33.4
  * -> 30.5, T256 K3 same 53.0 -> 43.4, T64 C2048 K4 causal 29.9 -> 26.0;
  * output 256 bytes past the input 24.0 -> 22.0; AVX2 T128 C1024 K4 41.8
- * -> 29.7. Elsewhere level or 2-3 % slower (output 2 KiB or 1 KiB on;
- * 64 bytes on, the worst place for either, 46 us), and slower with a
- * SLEEF activation, whose per-block call then runs twice as often (T16
- * C5120 K4 SiLU 59.5 -> 62.3, T2048 C1024 1185 -> 1272). */
+ * -> 29.7. Elsewhere level or 2-3 % slower (output 2 KiB or 1 KiB on),
+ * and slower with a SLEEF activation, whose per-block call then runs
+ * twice as often (T16 C5120 K4 SiLU 59.5 -> 62.3, T2048 C1024 1185 ->
+ * 1272). Vectors of 16 bytes keep their blocks (unmeasured). */
 enum { HALF_BLOCK_MAX_TAPS = 5, HALF_BLOCK_MAX_APART = 512 };
 static bool short_half_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               enum output_prefetch prefetch) {
