@@ -1487,6 +1487,28 @@ static bool phases_pay(const struct dwconv1d_geometry *g, const struct dwconv1d_
   return !whole_pages || group_rows > L1D_MIN_BYTES / (tile->channels * sizeof(float));
 }
 
+/* The run of every whole plain vector of a rows-of-channels tile, its
+ * blocks from step t on (short kernels at stride 1: conv_rows_short_wide,
+ * conv_rows_short_half). */
+static struct block_run plain_vectors_run(const struct dwconv1d_geometry *g,
+                                          const struct dwconv1d_tile *tile, size_t t) {
+  return (struct block_run){
+      .x = block_input(g, tile, tile->input, t),
+      .row_stride = tile->input_stride,
+      .y = tile->output + (t - tile->t_begin) * tile->output_stride,
+      .out_stride = tile->output_stride,
+      .w = tile->weights,
+      .bias = tile->bias,
+      .blocks = tile->channels / VLEN,
+      .x_step = VLEN,
+      .y_step = VLEN,
+      .w_step = g->kernel_size * VLEN,
+      .bias_step = VLEN,
+      .lanes = VLEN,
+      .act = tile->activation,
+  };
+}
+
 #if WIDE_T > UNROLL_T
 enum { LONG_ROW_BYTES = 2048 }; /* rows this long keep 8-step blocks past L2 */
 
@@ -1521,21 +1543,7 @@ static bool short_wide_blocks(const struct dwconv1d_geometry *g, const struct dw
 /* Interior steps [t, t + WIDE_T) of a tile that short_wide_blocks admits. */
 static void conv_rows_short_wide(const struct dwconv1d_geometry *g,
                                  const struct dwconv1d_tile *tile, size_t t) {
-  const struct block_run run = {
-      .x = block_input(g, tile, tile->input, t),
-      .row_stride = tile->input_stride,
-      .y = tile->output + (t - tile->t_begin) * tile->output_stride,
-      .out_stride = tile->output_stride,
-      .w = tile->weights,
-      .bias = tile->bias,
-      .blocks = tile->channels / VLEN,
-      .x_step = VLEN,
-      .y_step = VLEN,
-      .w_step = g->kernel_size * VLEN,
-      .bias_step = VLEN,
-      .lanes = VLEN,
-      .act = tile->activation,
-  };
+  const struct block_run run = plain_vectors_run(g, tile, t);
   conv_run_short_wide_any(&run, g->kernel_size);
 }
 #endif
@@ -1571,23 +1579,9 @@ static bool short_half_blocks(const struct dwconv1d_geometry *g, const struct dw
  * admits. */
 static void conv_rows_short_half(const struct dwconv1d_geometry *g,
                                  const struct dwconv1d_tile *tile, size_t t) {
-  const struct block_run run = {
-      .x = block_input(g, tile, tile->input, t),
-      .row_stride = tile->input_stride,
-      .y = tile->output + (t - tile->t_begin) * tile->output_stride,
-      .out_stride = tile->output_stride,
-      .w = tile->weights,
-      .bias = tile->bias,
-      .blocks = tile->channels / VLEN,
-      .x_step = VLEN,
-      .y_step = VLEN,
-      .w_step = g->kernel_size * VLEN,
-      .bias_step = VLEN,
-      .lanes = VLEN,
-      .act = tile->activation,
-      .descending = channels_descending(tile->input, tile->output, tile->input_stride,
-                                        tile->output_stride),
-  };
+  struct block_run run = plain_vectors_run(g, tile, t);
+  run.descending = channels_descending(tile->input, tile->output, tile->input_stride,
+                                       tile->output_stride);
   conv_run_short_half_any(&run, g->kernel_size);
 }
 

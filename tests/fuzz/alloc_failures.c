@@ -616,108 +616,124 @@ static void check_workspaces(dwconv1d_isa isa) {
   check_workspace("workspace: M=2 K=3 strides 3", 3, 2, 3, 1, true);
 }
 
-/* Buffers a float past a 64-byte boundary, rows of whole vectors: the
- * first call long enough to use them packs the layer's weights for that
- * distance (see dwconv1d_layer_conv_rotated in src/layer.c), except on the
- * scalar path, whose vectors are a float. That packing failing is no error: the
- * call runs on the unaligned vectors, in the same bits. A second call
- * allocates nothing. */
-static void check_rotated(dwconv1d_isa isa) {
-  enum { C = 64, T = 256, K = 3 };
-  const char *name = "rotated weights: C=64 K=3";
-  dwconv1d_params p = dwconv1d_params_default(K);
-  p.padding = DWCONV1D_PADDING_SAME;
-  float *kernel = malloc(K * C * sizeof(float)), *bias = malloc(C * sizeof(float));
-  float *xb = aligned_alloc(64, (T * C + 16) * sizeof(float));
-  float *yb = aligned_alloc(64, (T * C + 16) * sizeof(float));
-  float *want = malloc(T * C * sizeof(float));
-  dwconv1d_layer *layer = NULL;
-  if (!kernel || !bias || !xb || !yb || !want) {
-    FAIL("%s: cannot set up\n", name);
-    goto done;
-  }
-  fill_pattern(kernel, K * C, 1);
-  fill_pattern(bias, C, 2);
-  fill_pattern(yb, T * C, 3); /* the input on a boundary, for the expected output */
-  memcpy(xb + 1, yb, T * C * sizeof(float));
-  if (dwconv1d_layer_create(&p, C, kernel, bias, &layer) != DWCONV1D_OK ||
-      dwconv1d_layer_forward(layer, 1, T, yb, want) != DWCONV1D_OK) {
-    FAIL("%s: %s\n", name, dwconv1d_last_error());
-    goto done;
-  }
-  /* too short a call to rotate (see ROTATED_MIN_FLOATS) packs nothing */
-  arm(0);
-  const dwconv1d_status short_call = dwconv1d_layer_forward(layer, 1, 16, xb + 1, yb + 1);
-  disarm();
-  if (short_call != DWCONV1D_OK || track.count > 0)
-    FAIL("%s: a 16-step call gave %s with %lu allocation(s)\n", name,
-         dwconv1d_status_string(short_call), track.count);
+/* A layer of C channels for the rotated checks below, with room for T
+ * steps of input and output a float past a 64-byte boundary (x + 1, y + 1)
+ * and the expected output. */
+enum { ROTATED_C = 64, ROTATED_T = 256 };
+struct rotated_case {
+  float *kernel, *bias, *x, *y, *want;
+  dwconv1d_layer *layer;
+  dwconv1d_stream *stream;
+};
+
+static bool rotated_case_init(struct rotated_case *rc, size_t k, dwconv1d_padding padding) {
+  const size_t n = ROTATED_T * ROTATED_C;
+  dwconv1d_params p = dwconv1d_params_default(k);
+  p.padding = padding;
+  *rc = (struct rotated_case){.kernel = malloc(k * ROTATED_C * sizeof(float)),
+                              .bias = malloc(ROTATED_C * sizeof(float)),
+                              .x = aligned_alloc(64, (n + 16) * sizeof(float)),
+                              .y = aligned_alloc(64, (n + 16) * sizeof(float)),
+                              .want = malloc(n * sizeof(float))};
+  if (!rc->kernel || !rc->bias || !rc->x || !rc->y || !rc->want)
+    return false;
+  fill_pattern(rc->kernel, k * ROTATED_C, 1);
+  fill_pattern(rc->bias, ROTATED_C, 2);
+  fill_pattern(rc->x + 1, n, 3);
+  return dwconv1d_layer_create(&p, ROTATED_C, rc->kernel, rc->bias, &rc->layer) == DWCONV1D_OK;
+}
+
+static void rotated_case_free(struct rotated_case *rc) {
+  dwconv1d_stream_destroy(rc->stream);
+  dwconv1d_layer_destroy(rc->layer);
+  free(rc->kernel), free(rc->bias), free(rc->x), free(rc->y), free(rc->want);
+}
+
+/* The input on a 64-byte boundary, into want: a forward call, or a push
+ * on a fresh stream. */
+static dwconv1d_status rotated_expected(struct rotated_case *rc) {
+  const size_t n = ROTATED_T * ROTATED_C;
+  float *aligned = aligned_alloc(64, n * sizeof(float));
+  if (aligned == NULL)
+    return DWCONV1D_ERROR_OUT_OF_MEMORY;
+  memcpy(aligned, rc->x + 1, n * sizeof(float));
+  const dwconv1d_status s =
+      rc->stream != NULL ? dwconv1d_stream_push(rc->stream, ROTATED_T, aligned, rc->want, NULL)
+                         : dwconv1d_layer_forward(rc->layer, 1, ROTATED_T, aligned, rc->want);
+  free(aligned);
+  return s;
+}
+
+/* The call on the buffers a float past the boundary. */
+static dwconv1d_status rotated_run(struct rotated_case *rc) {
+  if (rc->stream == NULL)
+    return dwconv1d_layer_forward(rc->layer, 1, ROTATED_T, rc->x + 1, rc->y + 1);
+  dwconv1d_stream_reset(rc->stream);
+  return dwconv1d_stream_push(rc->stream, ROTATED_T, rc->x + 1, rc->y + 1, NULL);
+}
+
+/* Three calls on the offset buffers, the first with its first allocation
+ * failing: each gives the expected bits, and only the first two (the
+ * packing, failed and then kept) allocate, except on the scalar path. */
+static void check_packed_once(const char *name, dwconv1d_isa isa, struct rotated_case *rc) {
   const bool packs = isa != DWCONV1D_ISA_SCALAR;
+  const size_t n = ROTATED_T * ROTATED_C;
   for (unsigned long fail_at = 1, call = 1; call <= 3; call++, fail_at = 0) {
-    fill_sentinel(yb + 1, T * C);
+    fill_sentinel(rc->y + 1, n);
     arm(fail_at);
-    const dwconv1d_status s = dwconv1d_layer_forward(layer, 1, T, xb + 1, yb + 1);
+    const dwconv1d_status s = rotated_run(rc);
     disarm();
-    if (s != DWCONV1D_OK || !same_bits(yb + 1, want, T * C))
+    if (s != DWCONV1D_OK || !same_bits(rc->y + 1, rc->want, n))
       FAIL("%s: call %lu (allocation %lu failing) gave %s and other bits\n", name, call,
            fail_at, dwconv1d_status_string(s));
     else if ((track.count > 0) != (packs && call <= 2))
       FAIL("%s: call %lu made %lu allocation(s)\n", name, call, track.count);
   }
   printf("%-34s %s\n", name, packs ? "packed once, a failure run unaligned" : "not packed");
-done:
-  dwconv1d_layer_destroy(layer);
-  free(kernel), free(bias), free(xb), free(yb), free(want);
-}
-/* The same for a stream's push: its outputs past the state read the chunk in
- * place and pack the rotated weights as a call does. The workspace is
- * sized by a first push on a boundary, so that the packing is the offset
- * push's only allocation. */
-static void check_rotated_stream(dwconv1d_isa isa) {
-  enum { C = 64, T = 256, K = 4 };
-  const char *name = "rotated weights, streamed: C=64 K=4";
-  dwconv1d_params p = dwconv1d_params_default(K);
-  p.padding = DWCONV1D_PADDING_CAUSAL;
-  float *kernel = malloc(K * C * sizeof(float)), *bias = malloc(C * sizeof(float));
-  float *xb = aligned_alloc(64, (T * C + 16) * sizeof(float));
-  float *yb = aligned_alloc(64, (T * C + 16) * sizeof(float));
-  float *want = malloc(T * C * sizeof(float));
-  dwconv1d_layer *layer = NULL;
-  dwconv1d_stream *stream = NULL;
-  if (!kernel || !bias || !xb || !yb || !want) {
-    FAIL("%s: cannot set up\n", name);
-    goto done;
-  }
-  fill_pattern(kernel, K * C, 1);
-  fill_pattern(bias, C, 2);
-  fill_pattern(xb, T * C, 3);
-  if (dwconv1d_layer_create(&p, C, kernel, bias, &layer) != DWCONV1D_OK ||
-      dwconv1d_stream_create(layer, 1, &stream) != DWCONV1D_OK ||
-      dwconv1d_stream_push(stream, T, xb, want, NULL) != DWCONV1D_OK) {
-    FAIL("%s: %s\n", name, dwconv1d_last_error());
-    goto done;
-  }
-  memmove(xb + 1, xb, T * C * sizeof(float));
-  const bool packs = isa != DWCONV1D_ISA_SCALAR;
-  for (unsigned long fail_at = 1, push = 1; push <= 3; push++, fail_at = 0) {
-    fill_sentinel(yb + 1, T * C);
-    dwconv1d_stream_reset(stream);
-    arm(fail_at);
-    const dwconv1d_status s = dwconv1d_stream_push(stream, T, xb + 1, yb + 1, NULL);
-    disarm();
-    if (s != DWCONV1D_OK || !same_bits(yb + 1, want, T * C))
-      FAIL("%s: push %lu (allocation %lu failing) gave %s and other bits\n", name, push,
-           fail_at, dwconv1d_status_string(s));
-    else if ((track.count > 0) != (packs && push <= 2))
-      FAIL("%s: push %lu made %lu allocation(s)\n", name, push, track.count);
-  }
-  printf("%-34s %s\n", name, packs ? "packed once, a failure run unaligned" : "not packed");
-done:
-  dwconv1d_stream_destroy(stream);
-  dwconv1d_layer_destroy(layer);
-  free(kernel), free(bias), free(xb), free(yb), free(want);
 }
 
+/* Buffers a float past a 64-byte boundary, rows of whole vectors: the
+ * first call long enough to use them packs the layer's weights for that
+ * distance (see dwconv1d_layer_conv_rotated in src/layer.c), except on the
+ * scalar path, whose vectors are a float. That packing failing is no
+ * error: the call runs on the unaligned vectors, in the same bits. A
+ * second call allocates nothing. */
+static void check_rotated(dwconv1d_isa isa) {
+  const char *name = "rotated weights: C=64 K=3";
+  struct rotated_case rc;
+  if (!rotated_case_init(&rc, 3, DWCONV1D_PADDING_SAME) || rotated_expected(&rc) != DWCONV1D_OK) {
+    FAIL("%s: cannot set up: %s\n", name, dwconv1d_last_error());
+    rotated_case_free(&rc);
+    return;
+  }
+  /* too short a call to rotate (see ROTATED_MIN_FLOATS) packs nothing */
+  arm(0);
+  const dwconv1d_status short_call = dwconv1d_layer_forward(rc.layer, 1, 16, rc.x + 1, rc.y + 1);
+  disarm();
+  if (short_call != DWCONV1D_OK || track.count > 0)
+    FAIL("%s: a 16-step call gave %s with %lu allocation(s)\n", name,
+         dwconv1d_status_string(short_call), track.count);
+  check_packed_once(name, isa, &rc);
+  rotated_case_free(&rc);
+}
+
+/* The same for a stream's push: its outputs past the state read the chunk
+ * in place and pack the rotated weights as a call does. The push on a
+ * boundary that gives the expected output also sizes the workspace, so
+ * that the packing is the offset push's only allocation. */
+static void check_rotated_stream(dwconv1d_isa isa) {
+  const char *name = "rotated weights, streamed: C=64 K=4";
+  struct rotated_case rc;
+  if (!rotated_case_init(&rc, 4, DWCONV1D_PADDING_CAUSAL) ||
+      dwconv1d_stream_create(rc.layer, 1, &rc.stream) != DWCONV1D_OK ||
+      rotated_expected(&rc) != DWCONV1D_OK) {
+    FAIL("%s: cannot set up: %s\n", name, dwconv1d_last_error());
+    rotated_case_free(&rc);
+    return;
+  }
+  check_packed_once(name, isa, &rc);
+  rotated_case_free(&rc);
+}
 
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0); /* stdio's buffer exists before anything is armed */
