@@ -1172,10 +1172,12 @@ static bool channels_descending(const float *x, const float *y, size_t xs, size_
  * every channel vector of a rows-of-channels tile: the whole vectors as
  * one run, then the tail vector. With dilation d, steps d apart read rows
  * d apart, so a block of them is a dilation-1 block over every d-th row
- * (`inner` is the geometry with dilation 1, `phases` = d). */
+ * (`inner` is the geometry with dilation 1, `phases` = d). Short kernels'
+ * plain vectors go from the last where `descending` (the tile's
+ * channels_descending). */
 static void conv_rows_block(const struct dwconv1d_geometry *inner,
                             const struct dwconv1d_tile *tile, size_t t, size_t phases,
-                            enum output_prefetch prefetch) {
+                            enum output_prefetch prefetch, bool descending) {
   const size_t whole = tile->channels / VLEN * VLEN;
   const bool expand = tile->depth_multiplier > 1;
   struct block_run run = {
@@ -1194,9 +1196,7 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .act = tile->activation,
       .prefetch = prefetch,
       .prefetch_input = PREFETCH_INPUT_ROWS && tile->prefetch_inputs && !expand,
-      .descending = !expand && is_short(inner) &&
-                    channels_descending(tile->input, tile->output, tile->input_stride,
-                                        tile->output_stride),
+      .descending = descending && !expand && is_short(inner),
       .m = tile->depth_multiplier,
       .channel = tile->channel_skip,
   };
@@ -1576,12 +1576,11 @@ static bool short_half_blocks(const struct dwconv1d_geometry *g, const struct dw
 }
 
 /* Interior steps [t, t + UNROLL_T / 2) of a tile that short_half_blocks
- * admits. */
+ * admits, from the last vector where `descending`. */
 static void conv_rows_short_half(const struct dwconv1d_geometry *g,
-                                 const struct dwconv1d_tile *tile, size_t t) {
+                                 const struct dwconv1d_tile *tile, size_t t, bool descending) {
   struct block_run run = plain_vectors_run(g, tile, t);
-  run.descending = channels_descending(tile->input, tile->output, tile->input_stride,
-                                       tile->output_stride);
+  run.descending = descending;
   conv_run_short_half_any(&run, g->kernel_size);
 }
 
@@ -1612,10 +1611,12 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   const bool short_wide = short_wide_blocks(g, tile, prefetch);
 #endif
   const bool short_half = short_half_blocks(g, tile, prefetch);
+  const bool descending = channels_descending(tile->input, tile->output, tile->input_stride,
+                                              tile->output_stride);
   for (size_t t = tile->t_begin; t < tile->t_end;) {
     if (short_half && t >= int_lo && t + UNROLL_T <= int_hi && t + UNROLL_T <= tile->t_end) {
-      conv_rows_short_half(g, tile, t);
-      conv_rows_short_half(g, tile, t + UNROLL_T / 2);
+      conv_rows_short_half(g, tile, t, descending);
+      conv_rows_short_half(g, tile, t + UNROLL_T / 2, descending);
       t += UNROLL_T;
       continue;
     }
@@ -1643,7 +1644,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
 #endif
     if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
       for (size_t p = 0; p < phases; p++)
-        conv_rows_block(&inner, tile, t + p, phases, prefetch);
+        conv_rows_block(&inner, tile, t + p, phases, prefetch, descending);
       t += group;
       continue;
     }
@@ -1654,7 +1655,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
                          : UNROLL_T; /* the first border steps as wide blocks */
     const size_t t1 = tile->t_end - t < n ? tile->t_end : t + n;
     if (t >= int_lo && t1 <= int_hi && t1 - t == UNROLL_T)
-      conv_rows_block(g, tile, t, 1, prefetch);
+      conv_rows_block(g, tile, t, 1, prefetch, descending);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
       conv_steps_across(g, tile, t, t1);
     else if (rows_border(g, tile, t1 - t))
