@@ -856,7 +856,6 @@ static void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d
 }
 #undef DILATED_CASE
 
-#if VREGS >= 32
 /* Dilated short kernels whose rows the tiles read without phases (see
  * phases_pay), d a multiple of UNROLL_T: steps t .. t + UNROLL_T - 1 and the
  * same steps d later as one block. Row t + r + q d serves step r at tap q
@@ -864,29 +863,37 @@ static void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d
  * two blocks load 2 K UNROLL_T; each step still adds its taps in order (the
  * bits of conv_block_interior). AMD Zen 4, avx512, against two blocks:
  * T4096 C128 K3 d8 77.3 -> 65.2 us, T4096 C64 K3 d16 44.3 -> 33.6 us,
- * T2000 C32 K2 d32 10.3 -> 6.4 us, T1000 C128 K8 d8 44.5 -> 35.0 us. */
-enum { PAIRED_TAPS = 8 }; /* 16 sums, 8 weights and a row fit 32 registers */
+ * T2000 C32 K2 d32 10.3 -> 6.4 us, T1000 C128 K8 d8 44.5 -> 35.0 us. With
+ * 16 registers, pairs of half blocks (PAIRED_T steps; 8 sums, K <= 7
+ * weights and a row) against the general blocks (AMD Zen 3, avx2, medians
+ * of 8 alternating runs): T4096 C128 K3 d8 201 -> 174 us, T4096 C64 K3 d16
+ * 114 -> 95, T512 C256 K4 d8 causal 95 -> 67. */
+#if VREGS >= 32
+enum { PAIRED_T = UNROLL_T, PAIRED_TAPS = 8 };
+#else
+enum { PAIRED_T = UNROLL_T / 2, PAIRED_TAPS = 7 };
+#endif
 
 static inline __attribute__((always_inline)) void
 paired_block(const float *x, size_t row_stride, size_t d, const float *w, const size_t k,
              vfloat bias, float *y, size_t out_stride, dwconv1d_activation act) {
-  vfloat wv[PAIRED_TAPS], first[UNROLL_T], later[UNROLL_T];
+  vfloat wv[DILATED_TAPS], first[PAIRED_T], later[PAIRED_T]; /* K <= PAIRED_TAPS runs */
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
-  for (size_t r = 0; r < UNROLL_T; r++)
+  for (size_t r = 0; r < PAIRED_T; r++)
     first[r] = later[r] = bias;
 UNROLL_FULL
   for (size_t q = 0; q <= k; q++)
 UNROLL_FULL
-    for (size_t r = 0; r < UNROLL_T; r++) {
+    for (size_t r = 0; r < PAIRED_T; r++) {
       const vfloat xi = vkeep(vload(x + (r + q * d) * row_stride));
       if (q < k)
         first[r] = vfmadd(xi, wv[q], first[r]);
       if (q > 0)
         later[r] = vfmadd(xi, wv[q - 1], later[r]);
     }
-  store_rows(y, out_stride, first, VLEN, act);
-  store_rows(y + d * out_stride, out_stride, later, VLEN, act);
+  store_rows_n(y, out_stride, first, PAIRED_T, VLEN, act);
+  store_rows_n(y + d * out_stride, out_stride, later, PAIRED_T, VLEN, act);
 }
 
 #define PAIRED_CASE(K)                                                                       \
@@ -904,7 +911,6 @@ static void paired_block_any(const float *x, size_t row_stride, size_t d, const 
   }
 }
 #undef PAIRED_CASE
-#endif
 
 static inline bool is_short(const struct dwconv1d_geometry *g) {
   return g->kernel_size <= SHORT_TAPS && g->dilation == 1 && g->stride <= 2;
@@ -1372,27 +1378,26 @@ static inline bool rows_border(const struct dwconv1d_geometry *g, const struct d
   return whole_block && (is_short(g) || is_dilated_short(g) || windowed(g));
 }
 
-#if VREGS >= 32
 /* Interior steps t .. t + UNROLL_T - 1 and t + d .. t + d + UNROLL_T - 1
  * of every channel vector of a rows-of-channels tile, as pairs (see
- * paired_block); a tail vector as two general blocks. */
+ * paired_block), PAIRED_T steps at a time across the channel vectors; a
+ * tail vector as two general blocks. */
 static void conv_rows_paired(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t) {
   const float *x = block_input(g, tile, tile->input, t);
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
   const size_t xs = tile->input_stride, ys = tile->output_stride;
-  const size_t k = g->kernel_size, d = g->dilation;
-  size_t c = 0;
-  for (; c + VLEN <= tile->channels; c += VLEN)
-    paired_block_any(x + c, xs, d, tile->weights + c * k, k, vload(tile->bias + c), y + c, ys,
-                     tile->activation);
-  if (c < tile->channels)
+  const size_t k = g->kernel_size, d = g->dilation, whole = tile->channels / VLEN * VLEN;
+  for (size_t h = 0; h < UNROLL_T; h += PAIRED_T)
+    for (size_t c = 0; c < whole; c += VLEN)
+      paired_block_any(x + h * xs + c, xs, d, tile->weights + c * k, k, vload(tile->bias + c),
+                       y + h * ys + c, ys, tile->activation);
+  if (whole < tile->channels)
     for (size_t p = 0; p < 2; p++)
-      conv_block_interior(x + c + p * d * xs, xs, d * xs, tile->weights + c * k, k,
-                          vload(tile->bias + c), y + c + p * d * ys, ys, tile->channels - c,
-                          tile->activation);
+      conv_block_interior(x + whole + p * d * xs, xs, d * xs, tile->weights + whole * k, k,
+                          vload(tile->bias + whole), y + whole + p * d * ys, ys,
+                          tile->channels - whole, tile->activation);
 }
-#endif
 
 enum { PREFETCH_L2_MIN_BYTES = 1 << 20, PREFETCH_L1_MIN_BYTES = 32 << 10 };
 
@@ -1598,11 +1603,9 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
                       g->dilation <= (tile->t_end - tile->t_begin) / UNROLL_T &&
                       phases_pay(g, tile);
   const size_t phases = phased ? g->dilation : 1, group = UNROLL_T * phases;
-#if VREGS >= 32
   /* unphased dilations that are whole blocks: pairs of blocks d apart */
   const bool paired = !phased && g->dilation > 1 && g->dilation % UNROLL_T == 0 &&
                       g->stride == 1 && g->kernel_size >= 2 && g->kernel_size <= PAIRED_TAPS;
-#endif
   const enum output_prefetch prefetch =
       stores_nontemporal(tile) ? STORE_NONTEMPORAL : output_prefetch_for(tile);
   struct dwconv1d_geometry inner = *g;
@@ -1633,7 +1636,6 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       continue;
     }
 #endif
-#if VREGS >= 32
     if (paired && t >= int_lo && t <= int_hi && int_hi - t >= 2 * g->dilation &&
         tile->t_end - t >= 2 * g->dilation) { /* t + 2 d could wrap */
       for (size_t o = 0; o < g->dilation; o += UNROLL_T)
@@ -1641,7 +1643,6 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       t += 2 * g->dilation;
       continue;
     }
-#endif
     if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
       for (size_t p = 0; p < phases; p++)
         conv_rows_block(&inner, tile, t + p, phases, prefetch, descending);
