@@ -877,7 +877,7 @@ enum { PAIRED_T = UNROLL_T / 2, PAIRED_TAPS = 7 };
 static inline __attribute__((always_inline)) void
 paired_block(const float *x, size_t row_stride, size_t d, const float *w, const size_t k,
              vfloat bias, float *y, size_t out_stride, dwconv1d_activation act) {
-  vfloat wv[DILATED_TAPS], first[PAIRED_T], later[PAIRED_T]; /* K <= PAIRED_TAPS runs */
+  vfloat wv[DILATED_TAPS], first[PAIRED_T], later[PAIRED_T]; /* every K of DILATED_KS */
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
   for (size_t r = 0; r < PAIRED_T; r++)
