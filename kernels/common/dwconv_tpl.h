@@ -48,6 +48,17 @@
 #define UNROLL_CHUNKS _Pragma("GCC unroll 3")
 #endif
 
+/* An instance of a block loop for constant K (and stride, dilation): a
+ * function of its own, not inlined into the switch that picks it. Inlined,
+ * the instances made functions of up to 850 KB under ASan, on which gcc's
+ * dataflow passes and clang's spent most of the build (AVX-512 unit, AMD
+ *  Zen 3, one job: gcc ASan 194 -> 101 s, the fuzzer's clang copy 206 -> 58
+ * s, gcc -O3 48 -> 31 s); the bench's shapes ran level. */
+#define INSTANCE static __attribute__((noinline))
+/* The switch that picks an instance, inlined into its caller: a run costs
+ * one call, as before. */
+#define SWITCH static inline __attribute__((always_inline))
+
 #define DWCONV1D_CAT_(a, b) a##b
 #define DWCONV1D_CAT(a, b) DWCONV1D_CAT_(a, b)
 
@@ -684,9 +695,10 @@ conv_run_border(const struct block_run *run, const size_t k, const size_t s, con
 /* Per K and stride, four instances: whole plain vectors, a tail vector
  * (fewer than VLEN channels), expansions, and border blocks. Tails kept
  * apart from the others: through the border blocks' checks, or an identity
- * permute, they ran 20 % and 9 % slower (AVX-512 B1 T1000 C50 K5 same). */
-#define SHORT_CASE(K, S)                                                                     \
-  case (K) * 2 + (S) - 1:                                                                    \
+ * permute, they ran 20 % and 9 % slower (AVX-512 B1 T1000 C50 K5 same).
+ * A function per K and stride (see INSTANCE). */
+#define SHORT_INSTANCE(K, S)                                                                 \
+  INSTANCE void conv_run_short_##K##_##S(const struct block_run *run) {                      \
     if (run->border)                                                                         \
       conv_run_border(run, K, S, 1, run->lanes, run->border->ex != NULL);                    \
     else if (run->m > 1)                                                                     \
@@ -695,10 +707,17 @@ conv_run_border(const struct block_run *run, const size_t k, const size_t s, con
       conv_run_short(run, K, S, VLEN, false);                                                \
     else                                                                                     \
       conv_run_short(run, K, S, run->lanes, false);                                          \
+  }
+SHORT_KS(SHORT_INSTANCE)
+#undef SHORT_INSTANCE
+
+#define SHORT_CASE(K, S)                                                                     \
+  case (K) * 2 + (S) - 1:                                                                    \
+    conv_run_short_##K##_##S(run);                                                           \
     return;
 
 /* conv_run_short for each of SHORT_KS. */
-static void conv_run_short_any(const struct block_run *run, size_t k, size_t s) {
+SWITCH void conv_run_short_any(const struct block_run *run, size_t k, size_t s) {
   switch (k * 2 + s - 1) {
     SHORT_KS(SHORT_CASE)
   default:
@@ -724,12 +743,18 @@ conv_run_short_wide(const struct block_run *run, const size_t k) {
 /* Every K of the short kernels (SHORT_TAPS = 15 here). */
 #define SHORT_WIDE_KS(X)                                                                     \
   X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define SHORT_WIDE_INSTANCE(K)                                                               \
+  INSTANCE void conv_run_short_wide_##K(const struct block_run *run) {                       \
+    conv_run_short_wide(run, K);                                                             \
+  }
+SHORT_WIDE_KS(SHORT_WIDE_INSTANCE)
+#undef SHORT_WIDE_INSTANCE
 #define SHORT_WIDE_CASE(K)                                                                   \
   case K:                                                                                    \
-    conv_run_short_wide(run, K);                                                             \
+    conv_run_short_wide_##K(run);                                                            \
     return;
 
-static void conv_run_short_wide_any(const struct block_run *run, size_t k) {
+SWITCH void conv_run_short_wide_any(const struct block_run *run, size_t k) {
   switch (k) {
     SHORT_WIDE_KS(SHORT_WIDE_CASE)
   default:
@@ -760,7 +785,7 @@ conv_run_short_half(const struct block_run *run, const size_t k) {
     conv_run_short_half(run, K);                                                             \
     return;
 
-static void conv_run_short_half_any(const struct block_run *run, size_t k) {
+SWITCH void conv_run_short_half_any(const struct block_run *run, size_t k) {
   switch (k) {
     SHORT_HALF_KS(SHORT_HALF_CASE)
   default:
@@ -795,13 +820,19 @@ conv_run_border_expanding(const struct block_run *run, const size_t k, const siz
   }
 }
 
+#define BORDER_EXPANDING_INSTANCE(K, S)                                                      \
+  INSTANCE void conv_run_border_expanding_##K##_##S(const struct block_run *run) {           \
+    conv_run_border_expanding(run, K, S);                                                    \
+  }
+SHORT_KS(BORDER_EXPANDING_INSTANCE)
+#undef BORDER_EXPANDING_INSTANCE
 #define BORDER_EXPANDING_CASE(K, S)                                                          \
   case (K) * 2 + (S) - 1:                                                                    \
-    conv_run_border_expanding(run, K, S);                                                    \
+    conv_run_border_expanding_##K##_##S(run);                                                \
     return;
 
 /* conv_run_border_expanding for each of SHORT_KS. */
-static void conv_run_border_expanding_any(const struct block_run *run, size_t k, size_t s) {
+SWITCH void conv_run_border_expanding_any(const struct block_run *run, size_t k, size_t s) {
   switch (k * 2 + s - 1) {
     SHORT_KS(BORDER_EXPANDING_CASE)
   default:
@@ -835,19 +866,25 @@ conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
   }
 }
 
-#define DILATED_CASE(K)                                                                      \
-  case K:                                                                                    \
+/* The K of the dilated kernels' instances, 2 .. 8 (DILATED_TAPS, PAIRED_TAPS). */
+#define DILATED_KS(X) X(2) X(3) X(4) X(5) X(6) X(7) X(8)
+
+#define DILATED_INSTANCE(K)                                                                  \
+  INSTANCE void conv_run_dilated_##K(const struct block_run *run, size_t d) {                \
     if (d == 2)                                                                              \
       conv_run_dilated(run, K, 2);                                                           \
     else                                                                                     \
       conv_run_dilated(run, K, 4);                                                           \
+  }
+DILATED_KS(DILATED_INSTANCE)
+#undef DILATED_INSTANCE
+#define DILATED_CASE(K)                                                                      \
+  case K:                                                                                    \
+    conv_run_dilated_##K(run, d);                                                            \
     return;
 
-/* The K of the dilated kernels' instances, 2 .. 8 (DILATED_TAPS, PAIRED_TAPS). */
-#define DILATED_KS(X) X(2) X(3) X(4) X(5) X(6) X(7) X(8)
-
 /* conv_run_dilated for a K of 2 .. DILATED_TAPS and d = 2 or 4. */
-static void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d) {
+SWITCH void conv_run_dilated_any(const struct block_run *run, size_t k, size_t d) {
   switch (k) {
     DILATED_KS(DILATED_CASE)
   default:
@@ -1862,27 +1899,66 @@ UNROLL_FULL
   store_rows_out(y, VLEN, acc, nv, VLEN, act, nontemporal);
 }
 
-/* `blocks` consecutive blocks of NV vectors. The K tests are constants: no
- * code for the K a stride's shifts cannot take. */
-#define ROWS_SHIFTED_BLOCKS(K, S, NV)                                                        \
-  for (size_t b = 0; b < blocks; b++)                                                        \
-    rows_block_shifted(x + b * (S) * (NV) * VLEN, left, lead, w, K, S, NV, bias,             \
-                       y + b * (NV) * VLEN, act, nontemporal);
-#define ROWS_SHIFTED_CASE(K, NV)                                                             \
-  case K:                                                                                    \
-    if (s == 1 && (K) <= VLEN)                                                               \
-      ROWS_SHIFTED_BLOCKS(K, 1, NV)                                                          \
-    else if (s == 2 && (K) < 2 * VLEN)                                                       \
-      ROWS_SHIFTED_BLOCKS(K, 2, NV)                                                          \
-    else                                                                                     \
-      return false;                                                                          \
-    return true;
-#define ROWS_SHIFTED_CASES(NV)                                                               \
-  ROWS_SHIFTED_CASE(1, NV) ROWS_SHIFTED_CASE(2, NV) ROWS_SHIFTED_CASE(3, NV)                 \
-  ROWS_SHIFTED_CASE(4, NV) ROWS_SHIFTED_CASE(5, NV) ROWS_SHIFTED_CASE(6, NV)                 \
-  ROWS_SHIFTED_CASE(7, NV) ROWS_SHIFTED_CASE(8, NV) ROWS_SHIFTED_CASE(9, NV)                 \
-  ROWS_SHIFTED_CASE(10, NV) ROWS_SHIFTED_CASE(11, NV) ROWS_SHIFTED_CASE(12, NV)              \
-  ROWS_SHIFTED_CASE(13, NV) ROWS_SHIFTED_CASE(14, NV) ROWS_SHIFTED_CASE(15, NV)
+/* `blocks` consecutive blocks of NV vectors for a constant K, at stride 1
+ * or 2 (see shifted_blocks). The K tests are constants: no code for the K
+ * a stride's shifts cannot take. */
+static inline __attribute__((always_inline)) void
+rows_blocks_shifted_k(const float *x, size_t left, size_t lead, const float *w, const size_t k,
+                      size_t s, const size_t nv, float bias, float *y, size_t blocks,
+                      dwconv1d_activation act, bool nontemporal) {
+  if (s == 1 && k <= VLEN) {
+    for (size_t b = 0; b < blocks; b++)
+      rows_block_shifted(x + b * nv * VLEN, left, lead, w, k, 1, nv, bias, y + b * nv * VLEN,
+                         act, nontemporal);
+  } else if (s == 2 && k < 2 * VLEN) {
+    for (size_t b = 0; b < blocks; b++)
+      rows_block_shifted(x + b * 2 * nv * VLEN, left, lead, w, k, 2, nv, bias,
+                         y + b * nv * VLEN, act, nontemporal);
+  }
+}
+
+/* Per K, the four uses below, each an instance of its own (see
+ * SHORT_INSTANCE): whole blocks in place, a first block with a lead, a last
+ * block with a tail, a half block. */
+#define ROWS_SHIFTED_INSTANCES(K)                                                            \
+  INSTANCE void rows_blocks_shifted_##K(const float *x, const float *w, size_t s, float bias, \
+                                        float *y, size_t blocks, dwconv1d_activation act,   \
+                                        bool nontemporal) {                                  \
+    rows_blocks_shifted_k(x, K, 0, w, K, s, UNROLL_T, bias, y, blocks, act, nontemporal);    \
+  }                                                                                          \
+  INSTANCE void rows_block_shifted_lead_##K(const float *x, size_t lead, const float *w,     \
+                                            size_t s, float bias, float *y,                  \
+                                            dwconv1d_activation act) {                       \
+    rows_blocks_shifted_k(x, K, lead, w, K, s, UNROLL_T, bias, y, 1, act, false);            \
+  }                                                                                          \
+  INSTANCE void rows_block_shifted_tail_##K(const float *x, size_t left, const float *w,     \
+                                            size_t s, float bias, float *y,                  \
+                                            dwconv1d_activation act) {                       \
+    rows_blocks_shifted_k(x, left, 0, w, K, s, UNROLL_T, bias, y, 1, act, false);            \
+  }                                                                                          \
+  INSTANCE void rows_half_block_shifted_##K(const float *x, const float *w, size_t s,        \
+                                            float bias, float *y, dwconv1d_activation act) { \
+    rows_blocks_shifted_k(x, K, 0, w, K, s, UNROLL_T / 2, bias, y, 1, act, false);           \
+  }
+#define ROWS_SHIFTED_KS(X)                                                                   \
+  X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+ROWS_SHIFTED_KS(ROWS_SHIFTED_INSTANCES)
+#undef ROWS_SHIFTED_INSTANCES
+
+/* The instances by K, for the K of shifted_blocks (1 .. 15). */
+static const struct {
+  void (*blocks)(const float *, const float *, size_t, float, float *, size_t,
+                 dwconv1d_activation, bool);
+  void (*lead)(const float *, size_t, const float *, size_t, float, float *, dwconv1d_activation);
+  void (*tail)(const float *, size_t, const float *, size_t, float, float *, dwconv1d_activation);
+  void (*half)(const float *, const float *, size_t, float, float *, dwconv1d_activation);
+} rows_shifted[16] = {
+#define ROWS_SHIFTED_ENTRY(K)                                                                \
+  [K] = {rows_blocks_shifted_##K, rows_block_shifted_lead_##K, rows_block_shifted_tail_##K,  \
+         rows_half_block_shifted_##K},
+    ROWS_SHIFTED_KS(ROWS_SHIFTED_ENTRY)
+#undef ROWS_SHIFTED_ENTRY
+};
 
 /* Whether rows_blocks_shifted_any takes K: 1 .. 15 whose taps shift by
  * less than a vector, at the strides the vector layer shifts for. */
@@ -1897,18 +1973,16 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 /* rows_block_shifted for `blocks` consecutive blocks and K of 1 .. 15
  * whose taps shift by less than a vector (see shifted_blocks), stored
  * around the caches where `nontemporal` (y aligned to a vector, see
- * rows_stream); false for other K. A row's blocks in one call, K and s
+ * rows_stream). A row's blocks in one call, K and s
  * looked up once, in place of a call per block (AMD Zen 4, channels_first,
  * same): AVX-512 T938 C512 K7 105.3 -> 103.8 us, T4096 C256 K7 stride 2
  * 143.2 -> 138.1; AVX2 132.6 -> 128.8 and 172.6 -> 160.9; SSE4.1 stride 2
  * 455.5 -> 377.9. But B8 T1024 C512 K3, from memory, 3-5 % slower (769 ->
  * 794 us). */
-static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
+static void rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
                                     dwconv1d_activation act, bool nontemporal) {
-  const size_t left = k, lead = 0; /* constants: the tails lie inside, no lead */
-  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
-  return false;
+  rows_shifted[k].blocks(x, w, s, bias, y, blocks, act, nontemporal);
 }
 
 /* One block whose first `lead` (1 .. VLEN) input floats are the padding
@@ -1916,15 +1990,12 @@ static bool rows_blocks_shifted_any(const float *x, const float *w, size_t k, si
  * in the row: a row's first block in place, the padding read as zero lanes,
  * in place of the padded copy it ran on (AMD Zen 4, channels_first, same:
  * AVX-512 C512 T938 K7 96.0 -> 88.1 us, C67 T1000 K5 10.8 -> 10.1, C256
- * T4096 K7 stride 2 123.1 -> 117.7; AVX2 T938 K7 117.9 -> 111.1). Out of
- * line, as rows_block_shifted_tail_any. */
-static __attribute__((noinline)) bool
-rows_block_shifted_lead_any(const float *x, size_t lead, const float *w, size_t k, size_t s,
-                            float bias, float *y, dwconv1d_activation act) {
-  const size_t blocks = 1, left = k;
-  const bool nontemporal = false;
-  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
-  return false;
+ * T4096 K7 stride 2 123.1 -> 117.7; AVX2 T938 K7 117.9 -> 111.1). Its
+ * instances out of line, as the tails'. */
+static void rows_block_shifted_lead_any(const float *x, size_t lead, const float *w, size_t k,
+                                        size_t s, float bias, float *y,
+                                        dwconv1d_activation act) {
+  rows_shifted[k].lead(x, lead, w, s, bias, y, act);
 }
 
 /* One block whose input lies in the row but for the floats after it, of
@@ -1932,28 +2003,22 @@ rows_block_shifted_lead_any(const float *x, size_t lead, const float *w, size_t 
  * the padded copy the block ran on before (AMD Zen 4, channels_first,
  * same: AVX-512 T4096 C256 K7 stride 2 128.2 -> 123.3 us, T512 C256 K7
  * stride 2 27.2 -> 21.4, T1024 C64 K3 7.66 -> 7.21; AVX2 stride 2 161.4
- * -> 157.5). Out of line, like the half blocks: the count read at run time
- * in every block cost the others 1-3 %, and the blocks' loop peeled for it
- * 5-11 %. */
-static __attribute__((noinline)) bool
-rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t k, size_t s,
-                            float bias, float *y, dwconv1d_activation act) {
-  const size_t blocks = 1, lead = 0;
-  const bool nontemporal = false;
-  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T) }
-  return false;
+ * -> 157.5). Instances out of line, like the half blocks': the count read
+ * at run time in every block cost the others 1-3 %, and the blocks' loop
+ * peeled for it 5-11 %. */
+static void rows_block_shifted_tail_any(const float *x, size_t left, const float *w, size_t k,
+                                        size_t s, float bias, float *y,
+                                        dwconv1d_activation act) {
+  rows_shifted[k].tail(x, left, w, s, bias, y, act);
 }
 
 /* The same for a block of UNROLL_T / 2 vectors: a row's last block when
- * half a block or less is wanted. Out of line: inlined into the rows' loop
- * it cost SSE4.1 channels_first stride 2 3 % where it never ran. */
-static __attribute__((noinline)) bool
-rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s, float bias,
-                            float *y, dwconv1d_activation act) {
-  const size_t blocks = 1, left = k, lead = 0;
-  const bool nontemporal = false;
-  switch (k) { ROWS_SHIFTED_CASES(UNROLL_T / 2) }
-  return false;
+ * half a block or less is wanted. Instances out of line: inlined into the
+ * rows' loop they cost SSE4.1 channels_first stride 2 3 % where they never
+ * ran. */
+static void rows_half_block_shifted_any(const float *x, const float *w, size_t k, size_t s,
+                                        float bias, float *y, dwconv1d_activation act) {
+  rows_shifted[k].half(x, w, s, bias, y, act);
 }
 
 /* rows_blocks_shifted_any for the block of output steps from t whose input
