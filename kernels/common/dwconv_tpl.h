@@ -52,7 +52,7 @@
  * function of its own, not inlined into the switch that picks it. Inlined,
  * the instances made functions of up to 850 KB under ASan, on which gcc's
  * dataflow passes and clang's spent most of the build (AVX-512 unit, AMD
- *  Zen 3, one job: gcc ASan 194 -> 101 s, the fuzzer's clang copy 206 -> 58
+ * Zen 3, one job: gcc ASan 194 -> 101 s, the fuzzer's clang copy 206 -> 58
  * s, gcc -O3 48 -> 31 s); the bench's shapes ran level. */
 #define INSTANCE static __attribute__((noinline))
 /* The switch that picks an instance, inlined into its caller: a run costs
