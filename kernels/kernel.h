@@ -57,6 +57,10 @@ struct dwconv1d_tile {
   size_t channels;          /* output channels in the range */
   const float *weights;     /* packed weights of the range (see dwconv1d_pack_weights) */
   const float *bias;        /* bias of the range, padded to a whole vector */
+  const float *last_weights; /* the range's last VLEN channels as one packed
+                              * block, where the range has more than VLEN
+                              * channels and no whole number of vectors;
+                              * else NULL (see dwconv1d_pack_weights_last) */
   dwconv1d_activation activation; /* LINEAR or an elementwise activation */
   struct dwconv1d_cpu_traits cpu; /* this CPU's, probed once */
   bool prefetch_inputs;     /* the call reads more input than the caches
@@ -146,6 +150,12 @@ void dwconv1d_pack_weights(const float *kernel, size_t kernel_size, size_t out_c
  * channels into a row and run on into the next row's first channels. */
 void dwconv1d_pack_weights_rotated(const float *packed, size_t kernel_size, size_t out_channels,
                                    size_t vlen, size_t shift, float *dst);
+/* The weights of the last `vlen` channels (out_channels > vlen), read from
+ * `packed`, as one block of kernel_size * vlen floats at dst: a tile's last
+ * channels as a whole vector that overlaps the one before (see
+ * dwconv1d_tile's last_weights). */
+void dwconv1d_pack_weights_last(const float *packed, size_t kernel_size, size_t out_channels,
+                                size_t vlen, float *dst);
 
 /* Sparsemax along n contiguous floats, in place; `work` holds n floats.
  * ISA-independent: it is a sort, not arithmetic worth vectorising. */

@@ -150,9 +150,11 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
   const struct dwconv1d_kernels *kernels = dwconv1d_kernels_of(isa);
   const size_t padded = (out_channels + DWCONV1D_MAX_VLEN - 1) / DWCONV1D_MAX_VLEN *
                         DWCONV1D_MAX_VLEN;
+  const size_t vlen = kernels->vlen;
+  const size_t packed = dwconv1d_packed_weights_floats(p->kernel_size, out_channels, vlen);
+  const bool last = out_channels > vlen && out_channels % vlen != 0;
   dwconv1d_layer *layer = malloc(sizeof *layer);
-  float *weights = dwconv1d_alloc_floats(
-      dwconv1d_packed_weights_floats(p->kernel_size, out_channels, kernels->vlen));
+  float *weights = dwconv1d_alloc_floats(packed + (last ? p->kernel_size * vlen : 0));
   float *bias_copy = dwconv1d_alloc_floats(padded);
   if (layer == NULL || weights == NULL || bias_copy == NULL) {
     free(layer);
@@ -163,7 +165,9 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
                           "depth_multiplier=%zu",
                           p->kernel_size, channels, p->depth_multiplier);
   }
-  dwconv1d_pack_weights(kernel, p->kernel_size, out_channels, kernels->vlen, weights);
+  dwconv1d_pack_weights(kernel, p->kernel_size, out_channels, vlen, weights);
+  if (last)
+    dwconv1d_pack_weights_last(weights, p->kernel_size, out_channels, vlen, weights + packed);
   memset(bias_copy, 0, padded * sizeof(float));
   if (p->use_bias)
     memcpy(bias_copy, bias, out_channels * sizeof(float));
@@ -172,6 +176,7 @@ dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, size_t channels,
                             .out_channels = out_channels,
                             .kernels = kernels,
                             .weights = weights,
+                            .last_weights = last ? weights + packed : NULL,
                             .bias = bias_copy,
                             .cpu = dwconv1d_probed_traits(),
                             .spare = NULL,
@@ -532,6 +537,7 @@ static void conv_gathered_tile(const struct forward_plan *plan, const struct wor
     one.input = tile.input + c * at.channel_step; /* c a multiple of v */
     one.channels = min_size(v, width - c);
     one.weights = tile.weights + c * padded.kernel_size;
+    one.last_weights = NULL;
     one.bias = tile.bias + c;
     one.output = ws->out_tile;
     one.output_stride = v;

@@ -19,6 +19,10 @@ struct dwconv1d_layer {
   size_t out_channels; /* C * M */
   const struct dwconv1d_kernels *kernels;
   float *weights; /* packed for kernels->vlen (see dwconv1d_pack_weights) */
+  /* In the same allocation, the last vlen output channels' weights as one
+   * block (see dwconv1d_pack_weights_last), where C * M passes vlen and is
+   * no multiple of it; else NULL. */
+  const float *last_weights;
   float *bias;    /* out_channels rounded up to DWCONV1D_MAX_VLEN, zeros if !use_bias */
   struct dwconv1d_cpu_traits cpu; /* this CPU's, for every tile (see kernel.h) */
   /* The last forward workspace, free for the next call to take; NULL while
@@ -56,6 +60,9 @@ static inline struct dwconv1d_tile dwconv1d_layer_tile(const struct dwconv1d_lay
       .channels = width,
       .weights = layer->weights + c0 * layer->params.kernel_size,
       .bias = layer->bias + c0,
+      .last_weights = c0 + width == layer->out_channels && width > layer->kernels->vlen
+                          ? layer->last_weights
+                          : NULL,
       .activation = act,
       .cpu = layer->cpu,
       .prefetch_inputs = false,

@@ -1246,11 +1246,20 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
   if (run.blocks > 0)
     conv_interior_run(inner, &run);
   run.descending = false;
-  if (whole < tile->channels) {
+  run.blocks = 1;
+  if (whole < tile->channels && tile->last_weights != NULL && tile->channels > VLEN && !expand) {
+    /* the last VLEN channels as a whole vector, the ones before it again
+     * (same bits), in place of a tail vector's masked loads and stores */
+    const size_t last = tile->channels - VLEN;
+    run.x += last, run.y += last, run.bias += last;
+    run.w = tile->last_weights;
+    if (run.prefetch == STORE_NONTEMPORAL) /* not aligned */
+      run.prefetch = PREFETCH_NONE;
+    conv_interior_run(inner, &run);
+  } else if (whole < tile->channels) {
     run.x += expand ? 0 : whole, run.channel += whole;
     run.y += whole, run.bias += whole;
     run.w += whole / VLEN * inner->kernel_size * VLEN;
-    run.blocks = 1;
     run.lanes = tile->channels - whole;
     conv_interior_run(inner, &run);
   }

@@ -24,16 +24,27 @@ void dwconv1d_pack_weights(const float *kernel, size_t kernel_size, size_t out_c
   }
 }
 
+/* Channel c's tap j in packed weights. */
+static float packed_weight(const float *packed, size_t kernel_size, size_t vlen, size_t c,
+                           size_t j) {
+  return packed[(c / vlen * kernel_size + j) * vlen + c % vlen];
+}
+
 void dwconv1d_pack_weights_rotated(const float *packed, size_t kernel_size, size_t out_channels,
                                    size_t vlen, size_t shift, float *dst) {
   const size_t blocks = (out_channels + vlen - 1) / vlen;
   memset(dst, 0, blocks * kernel_size * vlen * sizeof(float));
-  for (size_t i = 0; i < out_channels; i++) {
-    const size_t c = (shift + i) % out_channels, b = i / vlen, from = c / vlen;
+  for (size_t i = 0; i < out_channels; i++)
     for (size_t j = 0; j < kernel_size; j++)
-      dst[(b * kernel_size + j) * vlen + i % vlen] =
-          packed[(from * kernel_size + j) * vlen + c % vlen];
-  }
+      dst[(i / vlen * kernel_size + j) * vlen + i % vlen] =
+          packed_weight(packed, kernel_size, vlen, (shift + i) % out_channels, j);
+}
+
+void dwconv1d_pack_weights_last(const float *packed, size_t kernel_size, size_t out_channels,
+                                size_t vlen, float *dst) {
+  for (size_t i = 0; i < vlen; i++)
+    for (size_t j = 0; j < kernel_size; j++)
+      dst[j * vlen + i] = packed_weight(packed, kernel_size, vlen, out_channels - vlen + i, j);
 }
 
 static int descending(const void *a, const void *b) {
