@@ -1926,9 +1926,9 @@ rows_blocks_shifted_k(const float *x, size_t left, size_t lead, const float *w, 
   }
 }
 
-/* Per K, the four uses below, each an instance of its own (see
- * SHORT_INSTANCE): whole blocks in place, a first block with a lead, a last
- * block with a tail, a half block. */
+/* Per K, the four uses below, each an instance of its own (see INSTANCE):
+ * whole blocks in place, a first block with a lead, a last block with a
+ * tail, a half block. */
 #define ROWS_SHIFTED_INSTANCES(K)                                                            \
   INSTANCE void rows_blocks_shifted_##K(const float *x, const float *w, size_t s, float bias, \
                                         float *y, size_t blocks, dwconv1d_activation act,   \
@@ -1982,12 +1982,11 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 /* rows_block_shifted for `blocks` consecutive blocks and K of 1 .. 15
  * whose taps shift by less than a vector (see shifted_blocks), stored
  * around the caches where `nontemporal` (y aligned to a vector, see
- * rows_stream). A row's blocks in one call, K and s
- * looked up once, in place of a call per block (AMD Zen 4, channels_first,
- * same): AVX-512 T938 C512 K7 105.3 -> 103.8 us, T4096 C256 K7 stride 2
- * 143.2 -> 138.1; AVX2 132.6 -> 128.8 and 172.6 -> 160.9; SSE4.1 stride 2
- * 455.5 -> 377.9. But B8 T1024 C512 K3, from memory, 3-5 % slower (769 ->
- * 794 us). */
+ * rows_stream). A row's blocks in one call, K and s looked up once, in
+ * place of a call per block (AMD Zen 4, channels_first, same): AVX-512
+ * T938 C512 K7 105.3 -> 103.8 us, T4096 C256 K7 stride 2 143.2 -> 138.1;
+ * AVX2 132.6 -> 128.8 and 172.6 -> 160.9; SSE4.1 stride 2 455.5 -> 377.9.
+ * But B8 T1024 C512 K3, from memory, 3-5 % slower (769 -> 794 us). */
 static void rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
                                     dwconv1d_activation act, bool nontemporal) {
