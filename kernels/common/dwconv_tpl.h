@@ -1383,35 +1383,56 @@ static void rows_border_expanded(const struct dwconv1d_geometry *g,
  * each (short kernels without expansion as one run of border blocks); the
  * tail vector alone. Vector by vector, a short call's border blocks had
  * cost 2.5x an interior block. */
+/* `vectors` whole channel vectors of a border block of n steps, from
+ * channel c (src reads its rows), with packed weights w. */
+static void conv_rows_border_vectors(const struct dwconv1d_geometry *g,
+                                     const struct dwconv1d_tile *tile, struct block_rows src,
+                                     float *y, size_t n, size_t c, size_t vectors,
+                                     const float *w) {
+  const size_t k = g->kernel_size;
+#if HAVE_WINDOW
+  if (windowed(g)) {
+    for (size_t v = 0; v < vectors; v++, src.x += VLEN)
+      conv_border_window(&src, w + v * k * VLEN, k, vload(tile->bias + c + v * VLEN),
+                         y + v * VLEN, tile->output_stride, tile->activation, n);
+    return;
+  }
+#endif
+  (void)n; /* the short kernels' border blocks are UNROLL_T steps (rows_border) */
+  if (vectors == 0)
+    return;
+  const struct block_run run = {.y = y, .out_stride = tile->output_stride,
+                                .w = w, .bias = tile->bias + c,
+                                .blocks = vectors, .x_step = VLEN, .y_step = VLEN,
+                                .w_step = k * VLEN, .bias_step = VLEN, .lanes = VLEN,
+                                .act = tile->activation, .border = &src, .m = 1};
+  if (is_dilated_short(g))
+    conv_run_dilated_any(&run, k, g->dilation);
+  else
+    conv_run_short_any(&run, k, g->stride);
+}
+
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t, size_t n, size_t int_lo, size_t int_hi) {
-  const size_t whole = tile->channels / VLEN * VLEN, k = g->kernel_size;
+  const size_t whole = tile->channels / VLEN * VLEN;
   struct block_rows src = {.x = tile->input, .stride = tile->input_stride,
                            .first = t * g->stride, .pad_left = g->pad_left,
                            .in_steps = g->in_steps, .row_base = tile->row_base};
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
-  if (tile->depth_multiplier > 1)
+  /* the last channels as a whole vector, as in conv_rows_block */
+  const bool last = whole < tile->channels && tile->last_weights != NULL &&
+                    tile->channels > VLEN && tile->depth_multiplier <= 1;
+  if (tile->depth_multiplier > 1) {
     rows_border_expanded(g, tile, &src, y, whole);
-  else
-#if HAVE_WINDOW
-  if (windowed(g)) {
-    for (size_t c = 0; c < whole; c += VLEN, src.x += VLEN)
-      conv_border_window(&src, tile->weights + c * k, k, vload(tile->bias + c), y + c,
-                         tile->output_stride, tile->activation, n);
-  } else
-#endif
-  if (whole > 0) {
-    const struct block_run run = {.y = y, .out_stride = tile->output_stride,
-                                  .w = tile->weights, .bias = tile->bias,
-                                  .blocks = whole / VLEN, .x_step = VLEN, .y_step = VLEN,
-                                  .w_step = k * VLEN, .bias_step = VLEN, .lanes = VLEN,
-                                  .act = tile->activation, .border = &src, .m = 1};
-    if (is_dilated_short(g))
-      conv_run_dilated_any(&run, k, g->dilation);
-    else
-      conv_run_short_any(&run, k, g->stride);
+  } else {
+    conv_rows_border_vectors(g, tile, src, y, n, 0, whole / VLEN, tile->weights);
+    if (last) {
+      const size_t c = tile->channels - VLEN;
+      src.x += c;
+      conv_rows_border_vectors(g, tile, src, y + c, n, c, 1, tile->last_weights);
+    }
   }
-  if (whole < tile->channels)
+  if (whole < tile->channels && !last)
     conv_channel_vector(g, tile, whole, t, t + n, int_lo, int_hi);
 }
 
