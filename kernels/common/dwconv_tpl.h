@@ -1375,14 +1375,6 @@ static void rows_border_expanded(const struct dwconv1d_geometry *g,
   conv_run_border_expanding_any(&run, k, g->stride);
 }
 
-/* Steps [t, t + n) of a rows-of-channels tile, some of whose taps fall in
- * the padding, for short kernels, dilated ones (d = 2 or 4) and
- * expansions included (n = UNROLL_T), and windows (n = UNROLL_T, or
- * WIDE_T where wide_blocks holds): the whole vectors one after another,
- * reading their rows in place, without conv_channel_vector's set-up for
- * each (short kernels without expansion as one run of border blocks); the
- * tail vector alone. Vector by vector, a short call's border blocks had
- * cost 2.5x an interior block. */
 /* `vectors` whole channel vectors of a border block of n steps, from
  * channel c (src reads its rows), with packed weights w. */
 static void conv_rows_border_vectors(const struct dwconv1d_geometry *g,
@@ -1412,6 +1404,16 @@ static void conv_rows_border_vectors(const struct dwconv1d_geometry *g,
     conv_run_short_any(&run, k, g->stride);
 }
 
+/* Steps [t, t + n) of a rows-of-channels tile, some of whose taps fall in
+ * the padding, for short kernels, dilated ones (d = 2 or 4) and
+ * expansions included (n = UNROLL_T), and windows (n = UNROLL_T, or
+ * WIDE_T where wide_blocks holds): the whole vectors one after another,
+ * reading their rows in place, without conv_channel_vector's set-up for
+ * each (short kernels without expansion as one run of border blocks); the
+ * last channels as a whole vector that overlaps the one before where the
+ * tile has last_weights (see conv_rows_block), else the tail vector alone.
+ * Vector by vector, a short call's border blocks had cost 2.5x an interior
+ * block. */
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                              size_t t, size_t n, size_t int_lo, size_t int_hi) {
   const size_t whole = tile->channels / VLEN * VLEN;
@@ -1419,7 +1421,6 @@ static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwc
                            .first = t * g->stride, .pad_left = g->pad_left,
                            .in_steps = g->in_steps, .row_base = tile->row_base};
   float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
-  /* the last channels as a whole vector, as in conv_rows_block */
   const bool last = whole < tile->channels && tile->last_weights != NULL &&
                     tile->channels > VLEN && tile->depth_multiplier <= 1;
   if (tile->depth_multiplier > 1) {
