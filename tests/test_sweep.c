@@ -412,14 +412,16 @@ static const fixed_case dilated_page_strides[] = {
 /* Dilated short kernels read without phases: dilations that are whole
  * 8-step blocks, which AVX-512 takes as pairs of blocks d apart and AVX2 as
  * pairs of half blocks, K <= 7 (see paired_block), and d = 2 or 4, whose
- * blocks share rows between taps (see conv_run_dilated), up to K = 8; tail
- * vectors as general blocks.
+ * blocks share rows between taps (see conv_run_dilated), up to K = 8; a
+ * tile's last channels as an overlapping whole vector where they pass one
+ * (see last_overlaps), else tail vectors as general blocks.
  * dilated_page_strides' unphased cases are such blocks too. */
 static const fixed_case dilated_blocks[] = {
     /* pairs */
-    {3, 128, 24, 900, SAME, RELU},  /* a whole vector and a tail of 8 */
-    {3, 128, 8, 700, CAUSAL, LINEAR}, /* a tail only */
-    {3, 256, 12, 1200, SAME, RELU},   /* AVX2: a whole vector and a tail of 4 */
+    {3, 128, 24, 900, SAME, RELU},  /* AVX-512: a whole vector and 8 more (overlapping) */
+    {3, 128, 8, 700, CAUSAL, LINEAR}, /* AVX-512: a tail only */
+    {3, 256, 12, 1200, SAME, RELU},   /* AVX2: a whole vector and 4 more (overlapping) */
+    {3, 256, 4, 1400, CAUSAL, LINEAR}, /* AVX2: a tail only */
     {2, 32, 32, 500, VALID, SILU},   {8, 16, 64, 300, SAME, LINEAR},
     {9, 8, 128, 300, SAME, LINEAR}, /* K = 9: general blocks */
     /* d = 2 and 4 (the last: too few steps for phases, a tail of 4) */
