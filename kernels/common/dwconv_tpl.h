@@ -536,7 +536,16 @@ struct block_run {
                         * PREFETCH_INPUT_ROWS) */
   bool descending;     /* blocks side by side along channels, without
                         * expansion: the last first (see channels_descending) */
+  size_t groups;       /* the run this many times, each UNROLL_T steps after the
+                        * one before (see conv_rows_blocks); 0 as 1, so that a
+                        * run built without it runs once */
 };
+
+/* How many times a run repeats (see block_run). */
+static inline size_t run_groups(const struct block_run *run) {
+  return run->groups > 1 ? run->groups : 1;
+}
+
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
  * weights in registers, and each input row of a block loaded once and fed
@@ -625,46 +634,81 @@ static inline unsigned vlen_gcd_log2(size_t m) {
   return low < vlen ? low : vlen;
 }
 
-/* The interior blocks of a run, plain or (with `expand`) expanding.
- * Expanding blocks `period` apart read the same lanes of their input
+/* The interior blocks of a run of plain vectors, each group's from the
+ * last vector where `descending`. The pointers step from block to block,
+ * and only where a block follows, so that none leaves the buffers. */
+static inline __attribute__((always_inline)) void
+conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
+                     const bool nontemporal) {
+  const bool fetch = run->prefetch == PREFETCH_L2 || run->prefetch == PREFETCH_L1;
+  const bool fetch_input = PREFETCH_INPUT_ROWS && run->prefetch_input;
+  const size_t first = run->descending ? run->blocks - 1 : 0;
+  const ptrdiff_t dir = run->descending ? -1 : 1;
+  const ptrdiff_t x_step = dir * (ptrdiff_t)run->x_step, y_step = dir * (ptrdiff_t)run->y_step;
+  const ptrdiff_t w_step = dir * (ptrdiff_t)run->w_step;
+  const ptrdiff_t bias_step = dir * (ptrdiff_t)run->bias_step;
+  for (size_t group = 0; group < run_groups(run); group++) {
+    const float *x = run->x + group * UNROLL_T * s * run->row_stride + first * run->x_step;
+    float *y = run->y + group * UNROLL_T * run->out_stride + first * run->y_step;
+    const float *w = run->w + first * run->w_step, *bias = run->bias + first * run->bias_step;
+    for (size_t i = 0; i < run->blocks;) {
+      const struct block_rows src = {.x = x, .stride = run->row_stride};
+      if (fetch)
+        prefetch_next_rows(y, run->out_stride, run->prefetch);
+      const size_t b = run->descending ? run->blocks - 1 - i : i;
+      if (fetch_input && b % (CACHE_LINE_BYTES / sizeof(float) / VLEN) == 0)
+        prefetch_next_input(x, run->row_stride, k, s);
+      short_block_steps(&src, w, k, s, 1, lanes, false, false, y, run->out_stride, vload(bias),
+                        run->act, UNROLL_T, nontemporal);
+      if (++i == run->blocks)
+        break;
+      x += x_step, y += y_step, w += w_step, bias += bias_step;
+    }
+  }
+}
+
+/* The interior blocks of one group of an expanding run (x and y the
+ * group's). Blocks `period` apart read the same lanes of their input
  * vectors (m divides period * VLEN): one pass over each such set, so
  * that an expansion is built once per pass, not per block (SSE4.1 B1
  * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a pass,
  * q is the block's input channel. */
 static inline __attribute__((always_inline)) void
-conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
-               const bool expand) {
-  const size_t m = expand ? run->m : 1;
-  const unsigned g = expand ? vlen_gcd_log2(m) : 0;
-  const size_t period = m >> g, dq = expand ? (size_t)VLEN >> g : 0; /* dq = period VLEN / m */
-  struct input_lane at = expand ? input_lane_of(run->channel, m) : (struct input_lane){0, 0};
-  const bool nontemporal = HAVE_VSTREAM && !expand && run->prefetch == STORE_NONTEMPORAL;
+conv_run_short_expanding(const struct block_run *run, const float *x, float *y, const size_t k,
+                         const size_t s, size_t lanes) {
+  const size_t m = run->m;
+  const unsigned g = vlen_gcd_log2(m);
+  const size_t period = m >> g, dq = (size_t)VLEN >> g; /* dq = period VLEN / m */
+  struct input_lane at = input_lane_of(run->channel, m);
   const bool fetch = run->prefetch == PREFETCH_L2 || run->prefetch == PREFETCH_L1;
   for (size_t p = 0; p < period && p < run->blocks; p++) {
-    const struct expansion ex = expand ? expansion_of(at.skip, m, lanes)
-                                       : (struct expansion){.need = 0};
+    const struct expansion ex = expansion_of(at.skip, m, lanes);
     size_t q = at.q;
-    if (expand) /* the next pass's first channel, VLEN on */
-      at = input_lane_after(at, VLEN, m);
-    for (size_t i = p; i < run->blocks; i += period, q += dq) {
-      const size_t b = run->descending ? run->blocks - 1 - i : i;
+    at = input_lane_after(at, VLEN, m); /* the next pass's first channel, VLEN on */
+    for (size_t b = p; b < run->blocks; b += period, q += dq) {
       const struct block_rows src = {
-          .x = run->x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
+          .x = x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
       if (fetch)
-        prefetch_next_rows(run->y + b * run->y_step, run->out_stride, run->prefetch);
-      if (PREFETCH_INPUT_ROWS && run->prefetch_input &&
-          b % (CACHE_LINE_BYTES / sizeof(float) / VLEN) == 0)
-        prefetch_next_input(src.x, run->row_stride, k, s);
-      if (nontemporal && lanes == VLEN)
-        short_block_steps(&src, run->w + b * run->w_step, k, s, 1, VLEN, false, false,
-                          run->y + b * run->y_step, run->out_stride,
-                          vload(run->bias + b * run->bias_step), run->act, UNROLL_T, true);
-      else
-        short_block(&src, run->w + b * run->w_step, k, s, lanes, false, expand,
-                    run->y + b * run->y_step, run->out_stride,
-                    vload(run->bias + b * run->bias_step), run->act);
+        prefetch_next_rows(y + b * run->y_step, run->out_stride, run->prefetch);
+      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, true, y + b * run->y_step,
+                  run->out_stride, vload(run->bias + b * run->bias_step), run->act);
     }
   }
+}
+
+/* The interior blocks of a run, plain or (with `expand`) expanding, every
+ * group of it. */
+static inline __attribute__((always_inline)) void
+conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
+               const bool expand) {
+  if (!expand && HAVE_VSTREAM && run->prefetch == STORE_NONTEMPORAL && lanes == VLEN)
+    conv_run_short_plain(run, k, s, VLEN, true);
+  else if (!expand)
+    conv_run_short_plain(run, k, s, lanes, false);
+  else
+    for (size_t group = 0; group < run_groups(run); group++)
+      conv_run_short_expanding(run, run->x + group * UNROLL_T * s * run->row_stride,
+                               run->y + group * UNROLL_T * run->out_stride, k, s, lanes);
 }
 
 /* Border blocks side by side along channels (see block_run): dilation d
@@ -991,12 +1035,11 @@ static inline void conv_step_general(const struct dwconv1d_geometry *g,
   store_lanes(y, activate(acc, tile->activation), lanes);
 }
 
-/* A run of whole interior blocks. */
-static void conv_interior_run(const struct dwconv1d_geometry *g, const struct block_run *run) {
-  if (is_short(g)) {
-    conv_run_short_any(run, g->kernel_size, g->stride);
-    return;
-  }
+/* One group of a run of interior blocks, other than the short kernels'.
+ * Out of line: inlined into the loop over groups, K9's windows ran 10 %
+ * slower (AVX2 T125 C512 K9 same). */
+static __attribute__((noinline)) void conv_interior_run_once(const struct dwconv1d_geometry *g,
+                                   const struct block_run *run) {
   if (is_dilated_short(g) && run->lanes == VLEN && run->m <= 1) {
     conv_run_dilated_any(run, g->kernel_size, g->dilation);
     return;
@@ -1018,6 +1061,22 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
     else
       conv_block_interior(x, row_step, tap_step, w, g->kernel_size, bias, y, run->out_stride,
                           run->lanes, run->act);
+  }
+}
+
+/* Every group of a run (see block_run); the short kernels' instances take
+ * them in one call. */
+static void conv_interior_run(const struct dwconv1d_geometry *g, const struct block_run *run) {
+  if (is_short(g)) {
+    conv_run_short_any(run, g->kernel_size, g->stride);
+    return;
+  }
+  struct block_run one = *run;
+  one.groups = 1;
+  for (size_t group = 0; group < run_groups(run); group++) {
+    one.x = run->x + group * UNROLL_T * g->stride * run->row_stride;
+    one.y = run->y + group * UNROLL_T * run->out_stride;
+    conv_interior_run_once(g, &one);
   }
 }
 
@@ -1221,16 +1280,19 @@ static inline bool last_overlaps(const struct dwconv1d_tile *tile) {
          tile->depth_multiplier <= 1;
 }
 
-/* One interior block of steps t, t + phases, ... (UNROLL_T of them) of
- * every channel vector of a rows-of-channels tile: the whole vectors as
- * one run, then the tail vector. With dilation d, steps d apart read rows
- * d apart, so a block of them is a dilation-1 block over every d-th row
+enum { PAGE_BYTES = 4096, L1D_MIN_BYTES = 32 << 10, FEW_L1D_WAYS = 8 };
+
+/* Interior blocks of steps t, t + phases, ... (UNROLL_T of them) of every
+ * channel vector of a rows-of-channels tile, `groups` of them, each
+ * UNROLL_T * phases steps after the one before: the whole vectors as one
+ * run, then the tail vector. With dilation d, steps d apart read rows d
+ * apart, so a block of them is a dilation-1 block over every d-th row
  * (`inner` is the geometry with dilation 1, `phases` = d). Short kernels'
  * plain vectors go from the last where `descending` (the tile's
  * channels_descending). */
-static void conv_rows_block(const struct dwconv1d_geometry *inner,
-                            const struct dwconv1d_tile *tile, size_t t, size_t phases,
-                            enum output_prefetch prefetch, bool descending) {
+static void conv_rows_blocks(const struct dwconv1d_geometry *inner,
+                             const struct dwconv1d_tile *tile, size_t t, size_t phases,
+                             size_t groups, enum output_prefetch prefetch, bool descending) {
   const size_t whole = tile->channels / VLEN * VLEN;
   const bool expand = tile->depth_multiplier > 1;
   struct block_run run = {
@@ -1252,6 +1314,7 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
       .descending = descending && !expand && is_short(inner),
       .m = tile->depth_multiplier,
       .channel = tile->channel_skip,
+      .groups = groups,
   };
   if (run.blocks > 0)
     conv_interior_run(inner, &run);
@@ -1271,6 +1334,28 @@ static void conv_rows_block(const struct dwconv1d_geometry *inner,
     run.lanes = tile->channels - whole;
     conv_interior_run(inner, &run);
   }
+}
+
+/* The n blocks of interior steps from t on (see conv_rows_blocks), at
+ * dilation 1 or unphased: one call per run for them all, where a call per
+ * block of steps cost rows of few channel vectors 5-15 % (AMD Zen 3, AVX2,
+ * both in one process, calls in turns, medians of 31, us: T1000 C67 K5
+ * same 17.7 -> 15.2, T4096 C128 K3 137 -> 120, T1024 C256 K5 56.6 ->
+ * 53.0, B8 T1024 C512 K3 2125 -> 2071; K7 stride 2, Vocos and Mamba
+ * level). The other kernels' runs take a call per group (see
+ * conv_interior_run). Where a tail vector follows the whole ones, groups
+ * go a few at a time, so that their rows are still in L1 for the tail. */
+static void conv_rows_interior(const struct dwconv1d_geometry *g,
+                               const struct dwconv1d_tile *tile, size_t t, size_t n,
+                               enum output_prefetch prefetch, bool descending) {
+  size_t per = n;
+  if (tile->channels % VLEN != 0) {
+    const size_t bytes = UNROLL_T * g->stride * tile->input_stride * sizeof(float);
+    per = bytes < L1D_MIN_BYTES / 2 ? L1D_MIN_BYTES / 2 / bytes : 1;
+  }
+  for (size_t i = 0; i < n; i += per)
+    conv_rows_blocks(g, tile, t + i * UNROLL_T, 1, n - i < per ? n - i : per, prefetch,
+                     descending);
 }
 
 #if WIDE_T > UNROLL_T
@@ -1419,7 +1504,7 @@ static void conv_rows_border_vectors(const struct dwconv1d_geometry *g,
  * reading their rows in place, without conv_channel_vector's set-up for
  * each (short kernels without expansion as one run of border blocks); the
  * last channels as a whole vector that overlaps the one before where the
- * tile has last_weights (see conv_rows_block), else the tail vector alone.
+ * tile has last_weights (see conv_rows_blocks), else the tail vector alone.
  * Vector by vector, a short call's border blocks had cost 2.5x an interior
  * block. */
 static void conv_rows_border(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
@@ -1543,10 +1628,8 @@ static bool rows_stream(const struct dwconv1d_rows *r) {
 }
 #endif
 
-enum { PAGE_BYTES = 4096, L1D_MIN_BYTES = 32 << 10, FEW_L1D_WAYS = 8 };
-
 /* Whether a dilated rows-of-channels tile gains from phases (see
- * conv_rows_block), whose blocks read rows d apart. Where d rows span a
+ * conv_rows_blocks), whose blocks read rows d apart. Where d rows span a
  * whole number of 4 KiB, all of a block's UNROLL_T + K - 1 rows fall in one
  * L1 set. With 8 ways (AMD Zen 4) plain blocks (pairs of them where d is
  * whole blocks: see paired_block), whose taps read rows d apart K times
@@ -1673,7 +1756,7 @@ static void conv_rows_short_half(const struct dwconv1d_geometry *g,
 /* Rows of many channels (a row per step, channel vectors side by side): a
  * group of steps at a time, across every channel vector, so the rows come
  * from memory once and in order. A dilated kernel's group is d
- * interleaved blocks (see conv_rows_block) where phases pay: short
+ * interleaved blocks (see conv_rows_blocks) where phases pay: short
  * kernels, or windows where the ISA has them; borders go vector by vector. */
 static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                            size_t int_lo, size_t int_hi) {
@@ -1725,8 +1808,14 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
       continue;
     }
     if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
+      if (phases == 1) {
+        const size_t n = ((int_hi < tile->t_end ? int_hi : tile->t_end) - t) / UNROLL_T;
+        conv_rows_interior(g, tile, t, n, prefetch, descending);
+        t += n * UNROLL_T;
+        continue;
+      }
       for (size_t p = 0; p < phases; p++)
-        conv_rows_block(&inner, tile, t + p, phases, prefetch, descending);
+        conv_rows_blocks(&inner, tile, t + p, phases, 1, prefetch, descending);
       t += group;
       continue;
     }
@@ -1737,7 +1826,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
                          : UNROLL_T; /* the first border steps as wide blocks */
     const size_t t1 = tile->t_end - t < n ? tile->t_end : t + n;
     if (t >= int_lo && t1 <= int_hi && t1 - t == UNROLL_T)
-      conv_rows_block(g, tile, t, 1, prefetch, descending);
+      conv_rows_blocks(g, tile, t, 1, 1, prefetch, descending);
     else if (t >= int_lo && t1 <= int_hi) /* interior steps short of a block */
       conv_steps_across(g, tile, t, t1);
     else if (rows_border(g, tile, t1 - t))
