@@ -2,7 +2,8 @@
 # Alternating runs: times one shape with the dwconv1d_time_layer of each
 # build directory in turn, ROUNDS times over, so that every build sees the
 # same (shared, noisy) machine. Compare the medians; equal hashes mean equal
-# output bits.
+# output bits. Where buffers' placement moves a shape from process to
+# process, dwconv1d_time_layer's libs= compares builds in one process.
 #   bench/alternate.sh ROUNDS BUILD_DIR... -- key=value...
 #   e.g. bench/alternate.sh 3 ../base/build build -- T=512 C=512 K=31 padding=same
 set -euo pipefail
