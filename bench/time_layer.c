@@ -253,9 +253,10 @@ static int prepare(const options *o, struct buffers *b) {
   return 0;
 }
 
-/* The result line: path, shape, best, median and mean of the sorted
- * `times`, GFLOP/s at the best, the output's hash. */
-static void print_times(const char *isa, const options *o, const struct buffers *b,
+/* The result line: `label` (the ISA, and with libs= the library), shape,
+ * best, median and mean of `times` (sorted here), GFLOP/s at the best, the
+ * output's hash. */
+static void print_times(const char *label, const options *o, const struct buffers *b,
                         double *times) {
   double sum = 0.0;
   for (size_t r = 0; r < o->reps; r++)
@@ -263,7 +264,7 @@ static void print_times(const char *isa, const options *o, const struct buffers 
   qsort(times, o->reps, sizeof(double), compare_doubles);
   char description[128];
   bench_shape_describe(&o->shape, description, sizeof description);
-  printf("%s %s: best %.2f us  median %.2f us  mean %.2f us  %.1f GFLOP/s  hash %016llx\n", isa,
+  printf("%s %s: best %.2f us  median %.2f us  mean %.2f us  %.1f GFLOP/s  hash %016llx\n", label,
          description, times[0] * 1e6, times[o->reps / 2] * 1e6, sum / (double)o->reps * 1e6,
          b->sizes.flops / times[0] * 1e-9, (unsigned long long)hash_floats(b->y, b->n_out));
 }
@@ -324,7 +325,7 @@ struct build {
   void *handle;
   dwconv1d_layer *layer;
   double *times;
-  char label[96]; /* the layer's path and the library's file */
+  char label[96]; /* the layer's ISA and the library's file */
   void (*destroy)(dwconv1d_layer *);
   dwconv1d_status (*forward)(const dwconv1d_layer *, size_t, size_t, const float *, float *);
   const char *(*last_error)(void);
@@ -458,7 +459,8 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (o.shape.steps == 0 || o.shape.channels == 0 || o.shape.params.kernel_size == 0 || o.reps == 0) {
+  if (o.shape.steps == 0 || o.shape.channels == 0 || o.shape.params.kernel_size == 0 ||
+      o.reps == 0) {
     fprintf(stderr, "dwconv1d_time_layer: T, C, K and reps must be given and at least 1 "
                     "(T=%zu C=%zu K=%zu reps=%zu)\n",
             o.shape.steps, o.shape.channels, o.shape.params.kernel_size, o.reps);
