@@ -536,9 +536,9 @@ struct block_run {
                         * PREFETCH_INPUT_ROWS) */
   bool descending;     /* blocks side by side along channels, without
                         * expansion: the last first (see channels_descending) */
-  size_t groups;       /* the run this many times, each UNROLL_T steps after the
-                        * one before (see conv_rows_blocks); 0 as 1, so that a
-                        * run built without it runs once */
+  size_t groups;       /* the run this many times, each a block's steps after
+                        * the one before (see conv_rows_interior); 0 as 1, so
+                        * that a run built without it runs once */
 };
 
 /* How many times a run repeats (see block_run). */
@@ -634,12 +634,13 @@ static inline unsigned vlen_gcd_log2(size_t m) {
   return low < vlen ? low : vlen;
 }
 
-/* The interior blocks of a run of plain vectors, each group's from the
+/* The interior blocks of a run of plain vectors, blocks of n steps (a
+ * constant: UNROLL_T, or the half and wide blocks'), each group's from the
  * last vector where `descending`. The pointers step from block to block,
  * and only where a block follows, so that none leaves the buffers. */
 static inline __attribute__((always_inline)) void
 conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
-                     const bool nontemporal) {
+                     const bool nontemporal, const size_t n) {
   const bool fetch = run->prefetch == PREFETCH_L2 || run->prefetch == PREFETCH_L1;
   const bool fetch_input = PREFETCH_INPUT_ROWS && run->prefetch_input;
   const size_t first = run->descending ? run->blocks - 1 : 0;
@@ -648,8 +649,8 @@ conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s
   const ptrdiff_t w_step = dir * (ptrdiff_t)run->w_step;
   const ptrdiff_t bias_step = dir * (ptrdiff_t)run->bias_step;
   for (size_t group = 0; group < run_groups(run); group++) {
-    const float *x = run->x + group * UNROLL_T * s * run->row_stride + first * run->x_step;
-    float *y = run->y + group * UNROLL_T * run->out_stride + first * run->y_step;
+    const float *x = run->x + group * n * s * run->row_stride + first * run->x_step;
+    float *y = run->y + group * n * run->out_stride + first * run->y_step;
     const float *w = run->w + first * run->w_step, *bias = run->bias + first * run->bias_step;
     for (size_t i = 0; i < run->blocks;) {
       const struct block_rows src = {.x = x, .stride = run->row_stride};
@@ -659,7 +660,7 @@ conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s
       if (fetch_input && b % (CACHE_LINE_BYTES / sizeof(float) / VLEN) == 0)
         prefetch_next_input(x, run->row_stride, k, s);
       short_block_steps(&src, w, k, s, 1, lanes, false, false, y, run->out_stride, vload(bias),
-                        run->act, UNROLL_T, nontemporal);
+                        run->act, n, nontemporal);
       if (++i == run->blocks)
         break;
       x += x_step, y += y_step, w += w_step, bias += bias_step;
@@ -702,9 +703,9 @@ static inline __attribute__((always_inline)) void
 conv_run_short(const struct block_run *run, const size_t k, const size_t s, size_t lanes,
                const bool expand) {
   if (!expand && HAVE_VSTREAM && run->prefetch == STORE_NONTEMPORAL && lanes == VLEN)
-    conv_run_short_plain(run, k, s, VLEN, true);
+    conv_run_short_plain(run, k, s, VLEN, true, UNROLL_T);
   else if (!expand)
-    conv_run_short_plain(run, k, s, lanes, false);
+    conv_run_short_plain(run, k, s, lanes, false, UNROLL_T);
   else
     for (size_t group = 0; group < run_groups(run); group++)
       conv_run_short_expanding(run, run->x + group * UNROLL_T * s * run->row_stride,
@@ -776,12 +777,7 @@ SWITCH void conv_run_short_any(const struct block_run *run, size_t k, size_t s) 
  * and fewer rows loaded per step (same bits). */
 static inline __attribute__((always_inline)) void
 conv_run_short_wide(const struct block_run *run, const size_t k) {
-  for (size_t b = 0; b < run->blocks; b++) {
-    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-    short_block_steps(&src, run->w + b * run->w_step, k, 1, 1, VLEN, false, false,
-                      run->y + b * run->y_step, run->out_stride,
-                      vload(run->bias + b * run->bias_step), run->act, WIDE_T, false);
-  }
+  conv_run_short_plain(run, k, 1, VLEN, false, WIDE_T);
 }
 
 /* Every K of the short kernels (SHORT_TAPS = 15 here). */
@@ -813,13 +809,7 @@ SWITCH void conv_run_short_wide_any(const struct block_run *run, size_t k) {
  * short_half_blocks; same bits). */
 static inline __attribute__((always_inline)) void
 conv_run_short_half(const struct block_run *run, const size_t k) {
-  for (size_t i = 0; i < run->blocks; i++) {
-    const size_t b = run->descending ? run->blocks - 1 - i : i;
-    const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-    short_block_steps(&src, run->w + b * run->w_step, k, 1, 1, VLEN, false, false,
-                      run->y + b * run->y_step, run->out_stride,
-                      vload(run->bias + b * run->bias_step), run->act, UNROLL_T / 2, false);
-  }
+  conv_run_short_plain(run, k, 1, VLEN, false, UNROLL_T / 2);
 }
 
 /* The K that take half blocks (see HALF_BLOCK_MAX_TAPS). */
@@ -1744,12 +1734,15 @@ static bool short_half_blocks(const struct dwconv1d_geometry *g, const struct dw
          prefetch == PREFETCH_NONE && !activation_calls(tile->activation);
 }
 
-/* Interior steps [t, t + UNROLL_T / 2) of a tile that short_half_blocks
- * admits, from the last vector where `descending`. */
+/* Interior steps [t, t + groups * UNROLL_T / 2) of a tile that
+ * short_half_blocks admits, as one run of half blocks (see
+ * conv_rows_interior), from the last vector where `descending`. */
 static void conv_rows_short_half(const struct dwconv1d_geometry *g,
-                                 const struct dwconv1d_tile *tile, size_t t, bool descending) {
+                                 const struct dwconv1d_tile *tile, size_t t, size_t groups,
+                                 bool descending) {
   struct block_run run = plain_vectors_run(g, tile, t);
   run.descending = descending;
+  run.groups = groups;
   conv_run_short_half_any(&run, g->kernel_size);
 }
 
@@ -1781,10 +1774,11 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   const bool descending = channels_descending(tile->input, tile->output, tile->input_stride,
                                               tile->output_stride);
   for (size_t t = tile->t_begin; t < tile->t_end;) {
-    if (short_half && t >= int_lo && t + UNROLL_T <= int_hi && t + UNROLL_T <= tile->t_end) {
-      conv_rows_short_half(g, tile, t, descending);
-      conv_rows_short_half(g, tile, t + UNROLL_T / 2, descending);
-      t += UNROLL_T;
+    const size_t interior_end = int_hi < tile->t_end ? int_hi : tile->t_end;
+    if (short_half && t >= int_lo && t + UNROLL_T <= interior_end) {
+      const size_t n = (interior_end - t) / UNROLL_T; /* whole blocks, two halves each */
+      conv_rows_short_half(g, tile, t, 2 * n, descending);
+      t += n * UNROLL_T;
       continue;
     }
 #if WIDE_T > UNROLL_T
@@ -1809,7 +1803,7 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
     }
     if (t >= int_lo && t + group <= int_hi && t + group <= tile->t_end) {
       if (phases == 1) {
-        const size_t n = ((int_hi < tile->t_end ? int_hi : tile->t_end) - t) / UNROLL_T;
+        const size_t n = (interior_end - t) / UNROLL_T;
         conv_rows_interior(g, tile, t, n, prefetch, descending);
         t += n * UNROLL_T;
         continue;
