@@ -1328,7 +1328,7 @@ static void conv_rows_blocks(const struct dwconv1d_geometry *inner,
 
 /* The n blocks of interior steps from t on (see conv_rows_blocks), at
  * dilation 1 or unphased: one call per run for them all, where a call per
- * block of steps cost rows of few channel vectors 5-15 % (AMD Zen 3, AVX2,
+ * block of steps cost rows of few channel vectors 3-15 % (AMD Zen 3, AVX2,
  * both in one process, calls in turns, medians of 31, us: T1000 C67 K5
  * same 17.7 -> 15.2, T4096 C128 K3 137 -> 120, T1024 C256 K5 56.6 ->
  * 53.0, B8 T1024 C512 K3 2125 -> 2071; K7 stride 2, Vocos and Mamba
