@@ -669,11 +669,12 @@ conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s
 }
 
 /* The interior blocks of one group of an expanding run (x and y the
- * group's). Blocks `period` apart read the same lanes of their input
- * vectors (m divides period * VLEN): one pass over each such set, so
- * that an expansion is built once per pass, not per block (SSE4.1 B1
- * T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took 146). In a pass,
- * q is the block's input channel. */
+ * group's; callers give expanding runs no descending order, input
+ * prefetches or stores around the caches). Blocks `period` apart read the
+ * same lanes of their input vectors (m divides period * VLEN): one pass
+ * over each such set, so that an expansion is built once per pass, not per
+ * block (SSE4.1 B1 T1000 C50 K8 M3: 216 -> 127 us; the gathered tiles took
+ * 146). In a pass, q is the block's input channel. */
 static inline __attribute__((always_inline)) void
 conv_run_short_expanding(const struct block_run *run, const float *x, float *y, const size_t k,
                          const size_t s, size_t lanes) {
