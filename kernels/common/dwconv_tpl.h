@@ -1062,6 +1062,10 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
     conv_run_short_any(run, g->kernel_size, g->stride);
     return;
   }
+  if (run_groups(run) == 1) { /* most callers' runs: no copy */
+    conv_interior_run_once(g, run);
+    return;
+  }
   struct block_run one = *run;
   one.groups = 1;
   for (size_t group = 0; group < run_groups(run); group++) {
