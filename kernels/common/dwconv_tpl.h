@@ -546,6 +546,16 @@ static inline size_t run_groups(const struct block_run *run) {
   return run->groups > 1 ? run->groups : 1;
 }
 
+/* A group's first input row and first output of a run of blocks of n
+ * steps at stride s: the group is n steps after the one before. */
+static inline const float *group_input(const struct block_run *run, size_t group, size_t n,
+                                       size_t s) {
+  return run->x + group * n * s * run->row_stride;
+}
+
+static inline float *group_output(const struct block_run *run, size_t group, size_t n) {
+  return run->y + group * n * run->out_stride;
+}
 
 /* Short kernels (K <= SHORT_TAPS, dilation 1, stride 1 or 2): the K
  * weights in registers, and each input row of a block loaded once and fed
@@ -649,8 +659,8 @@ conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s
   const ptrdiff_t w_step = dir * (ptrdiff_t)run->w_step;
   const ptrdiff_t bias_step = dir * (ptrdiff_t)run->bias_step;
   for (size_t group = 0; group < run_groups(run); group++) {
-    const float *x = run->x + group * n * s * run->row_stride + first * run->x_step;
-    float *y = run->y + group * n * run->out_stride + first * run->y_step;
+    const float *x = group_input(run, group, n, s) + first * run->x_step;
+    float *y = group_output(run, group, n) + first * run->y_step;
     const float *w = run->w + first * run->w_step, *bias = run->bias + first * run->bias_step;
     for (size_t i = 0; i < run->blocks;) {
       const struct block_rows src = {.x = x, .stride = run->row_stride};
@@ -709,8 +719,8 @@ conv_run_short(const struct block_run *run, const size_t k, const size_t s, size
     conv_run_short_plain(run, k, s, lanes, false, UNROLL_T);
   else
     for (size_t group = 0; group < run_groups(run); group++)
-      conv_run_short_expanding(run, run->x + group * UNROLL_T * s * run->row_stride,
-                               run->y + group * UNROLL_T * run->out_stride, k, s, lanes);
+      conv_run_short_expanding(run, group_input(run, group, UNROLL_T, s),
+                               group_output(run, group, UNROLL_T), k, s, lanes);
 }
 
 /* Border blocks side by side along channels (see block_run): dilation d
@@ -1029,8 +1039,8 @@ static inline void conv_step_general(const struct dwconv1d_geometry *g,
 /* One group of a run of interior blocks, other than the short kernels'.
  * Out of line: inlined into the loop over groups, K9's windows ran 10 %
  * slower (AVX2 T125 C512 K9 same). */
-static __attribute__((noinline)) void conv_interior_run_once(const struct dwconv1d_geometry *g,
-                                   const struct block_run *run) {
+static __attribute__((noinline)) void
+conv_interior_run_once(const struct dwconv1d_geometry *g, const struct block_run *run) {
   if (is_dilated_short(g) && run->lanes == VLEN && run->m <= 1) {
     conv_run_dilated_any(run, g->kernel_size, g->dilation);
     return;
@@ -1069,8 +1079,8 @@ static void conv_interior_run(const struct dwconv1d_geometry *g, const struct bl
   struct block_run one = *run;
   one.groups = 1;
   for (size_t group = 0; group < run_groups(run); group++) {
-    one.x = run->x + group * UNROLL_T * g->stride * run->row_stride;
-    one.y = run->y + group * UNROLL_T * run->out_stride;
+    one.x = group_input(run, group, UNROLL_T, g->stride);
+    one.y = group_output(run, group, UNROLL_T);
     conv_interior_run_once(g, &one);
   }
 }
