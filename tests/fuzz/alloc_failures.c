@@ -28,6 +28,12 @@
 /* ------------------------------------------------------------------ */
 /* The interposed allocator                                            */
 
+/* The allocator's functions run before the sanitizer runtime has mapped its
+ * shadow memory (the runtime's own start-up allocates through them), so
+ * AddressSanitizer must not instrument them: at -O1 gcc gave lookup's
+ * local a poisoned stack slot, whose shadow write faulted. */
+#define ALLOCATOR __attribute__((no_sanitize_address))
+
 typedef void *(*malloc_fn)(size_t);
 typedef void *(*calloc_fn)(size_t, size_t);
 typedef void *(*realloc_fn)(void *, size_t);
@@ -50,12 +56,12 @@ static unsigned char bootstrap[4096] __attribute__((aligned(64)));
 static size_t bootstrap_used;
 static bool resolving;
 
-static bool from_bootstrap(const void *p) {
+ALLOCATOR static bool from_bootstrap(const void *p) {
   const unsigned char *c = p;
   return c >= bootstrap && c < bootstrap + sizeof bootstrap;
 }
 
-static void *bootstrap_alloc(size_t size) {
+ALLOCATOR static void *bootstrap_alloc(size_t size) {
   const size_t at = (bootstrap_used + 63) / 64 * 64;
   if (size > sizeof bootstrap - at)
     return NULL;
@@ -65,12 +71,12 @@ static void *bootstrap_alloc(size_t size) {
 
 /* The next definition of `name`; dlsym returns functions as void *, which
  * POSIX lets us copy into a function pointer. */
-static void lookup(const char *name, void *fn, size_t fn_size) {
+ALLOCATOR static void lookup(const char *name, void *fn, size_t fn_size) {
   void *sym = dlsym(RTLD_NEXT, name);
   memcpy(fn, &sym, fn_size);
 }
 
-static void resolve(void) {
+ALLOCATOR static void resolve(void) {
   if (next.free != NULL || resolving)
     return;
   resolving = true;
@@ -102,7 +108,7 @@ static struct {
 } track;
 
 /* True when this request must fail. */
-static bool inject(void) {
+ALLOCATOR static bool inject(void) {
   if (!track.armed)
     return false;
   if (++track.count != track.fail_at)
@@ -111,7 +117,7 @@ static bool inject(void) {
   return true;
 }
 
-static void remember(void *p) {
+ALLOCATOR static void remember(void *p) {
   if (!track.armed || p == NULL)
     return;
   if (track.n_live == TRACK) {
@@ -121,7 +127,7 @@ static void remember(void *p) {
   track.live[track.n_live++] = p;
 }
 
-static void forget(void *p) {
+ALLOCATOR static void forget(void *p) {
   for (size_t i = 0; i < track.n_live; i++)
     if (track.live[i] == p) {
       track.live[i] = track.live[--track.n_live];
@@ -129,7 +135,7 @@ static void forget(void *p) {
     }
 }
 
-void *malloc(size_t size) {
+ALLOCATOR void *malloc(size_t size) {
   resolve();
   if (resolving)
     return bootstrap_alloc(size);
@@ -140,7 +146,7 @@ void *malloc(size_t size) {
   return p;
 }
 
-void *calloc(size_t n, size_t size) {
+ALLOCATOR void *calloc(size_t n, size_t size) {
   resolve();
   if (resolving)
     return n && size > sizeof bootstrap / n ? NULL : bootstrap_alloc(n * size);
@@ -151,7 +157,7 @@ void *calloc(size_t n, size_t size) {
   return p;
 }
 
-void *realloc(void *old, size_t size) {
+ALLOCATOR void *realloc(void *old, size_t size) {
   resolve();
   if (inject())
     return errno = ENOMEM, NULL;
@@ -169,7 +175,7 @@ void *realloc(void *old, size_t size) {
   return p;
 }
 
-void free(void *p) {
+ALLOCATOR void free(void *p) {
   if (p == NULL || from_bootstrap(p))
     return;
   resolve();
@@ -177,7 +183,7 @@ void free(void *p) {
   next.free(p);
 }
 
-void *aligned_alloc(size_t alignment, size_t size) {
+ALLOCATOR void *aligned_alloc(size_t alignment, size_t size) {
   resolve();
   if (inject())
     return errno = ENOMEM, NULL;
@@ -186,7 +192,7 @@ void *aligned_alloc(size_t alignment, size_t size) {
   return p;
 }
 
-int posix_memalign(void **out, size_t alignment, size_t size) {
+ALLOCATOR int posix_memalign(void **out, size_t alignment, size_t size) {
   resolve();
   if (inject())
     return ENOMEM;
@@ -196,7 +202,7 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
   return r;
 }
 
-void *memalign(size_t alignment, size_t size) {
+ALLOCATOR void *memalign(size_t alignment, size_t size) {
   resolve();
   if (inject())
     return errno = ENOMEM, NULL;
