@@ -51,6 +51,10 @@ struct dwconv1d_tile {
   size_t row_base;          /* input step stored at `input` */
   size_t depth_multiplier;  /* m > 1 for a tile that expands its rows (0, 1: none) */
   size_t channel_skip;      /* m > 1: the range's first output channel mod m */
+  size_t input_row_floats;  /* m > 1: floats of each source row from `input`
+                             * on, inside which kernels may load whole
+                             * vectors (0: each load takes only the lanes
+                             * it expands) */
   float *output;            /* output step t_begin, first channel of the range */
   size_t output_stride;     /* floats between output rows */
   size_t t_begin, t_end;    /* output steps to compute */
@@ -119,7 +123,8 @@ struct dwconv1d_kernels {
                            float *out, size_t out_stride, struct dwconv1d_cpu_traits cpu);
   /* One channel block of channels_last rows expanded by the depth
    * multiplier m: dst[r][l] = x[r * row_stride + (first + l) / m], for the
-   * gathered tiles of kernels that do not expand in registers. */
+   * gathered tiles of kernels that do not expand in registers. Each row
+   * holds row_stride floats from x on, and no load reads past them. */
   void (*expand_block)(const float *x, size_t row_stride, size_t rows, size_t first, size_t m,
                        size_t lanes, float *dst);
   /* Row-wise (last-axis) activations over n contiguous floats, in place. */

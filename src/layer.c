@@ -308,10 +308,12 @@ static struct dwconv1d_tile direct_tile(const struct forward_plan *plan, const f
                                         size_t y_stride) {
   const size_t m = plan->layer->params.depth_multiplier;
   struct dwconv1d_tile tile = dwconv1d_layer_tile(plan->layer, c0, c1 - c0, t0, t1, plan->fused);
-  tile.input = x + (m == 1 ? c0 : c0 / m); /* a small call's divisions show */
+  const size_t q0 = m == 1 ? c0 : c0 / m; /* a small call's divisions show */
+  tile.input = x + q0;
   tile.depth_multiplier = m;
   tile.channel_skip = m == 1 ? 0 : c0 % m;
   tile.input_stride = plan->layer->channels;
+  tile.input_row_floats = m == 1 ? 0 : plan->layer->channels - q0;
   tile.output = y;
   tile.output_stride = y_stride;
   tile.prefetch_inputs = plan->prefetch_inputs;
@@ -406,6 +408,9 @@ bool dwconv1d_layer_conv_rotated(const dwconv1d_layer *layer,
   part.t_end = hi;
   part.input = tile->input + (m == 1 ? shift : shift / m);
   part.channel_skip = m == 1 ? 0 : shift % m;
+  part.input_row_floats = m == 1 || tile->input_row_floats <= shift / m
+                              ? 0
+                              : tile->input_row_floats - shift / m;
   part.weights = packed;
   part.bias = packed + dwconv1d_packed_weights_floats(layer->params.kernel_size, c,
                                                        layer->kernels->vlen);

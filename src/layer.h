@@ -53,6 +53,7 @@ static inline struct dwconv1d_tile dwconv1d_layer_tile(const struct dwconv1d_lay
       .row_base = 0,
       .depth_multiplier = 1,
       .channel_skip = 0,
+      .input_row_floats = 0,
       .output = NULL,
       .output_stride = 0,
       .t_begin = t0,

@@ -355,6 +355,14 @@ struct expansion {
   size_t need;
 };
 
+/* How a block's rows come: as they lie, or expanded (see expansion) from
+ * `need` lanes, or from whole vectors where the rows hold them (see
+ * dwconv1d_tile's input_row_floats): a whole load in place of a tail's
+ * masked or piecewise one (AMD Zen 3, one process, medians of 7 rounds of
+ * 500 calls, same: AVX2 B1 T1024 C64 K5 M4 113.5 -> 101.0 us, C128 K3 M2
+ * 102.9 -> 91.1; SSE4.1 C64 K5 M4 275 -> 236). */
+enum row_load { ROWS_PLAIN, ROWS_EXPANDED, ROWS_EXPANDED_WHOLE };
+
 /* Output channel c of an expanding tile reads input channel q = c / m, the
  * one before it having been read `skip` = c % m times. Found once and then
  * moved along by counting (a few rounds, m >= 2): a small call's integer
@@ -416,15 +424,22 @@ struct block_rows {
 };
 
 static inline __attribute__((always_inline)) vfloat
+row_vector(const float *p, size_t lanes, const struct block_rows *src, const enum row_load how) {
+  if (how == ROWS_EXPANDED_WHOLE)
+    return vpermute(vload(p), src->ex->idx);
+  return load_input(p, lanes, how == ROWS_EXPANDED ? src->ex : NULL);
+}
+
+static inline __attribute__((always_inline)) vfloat
 block_row(const struct block_rows *src, size_t i, size_t lanes, const bool border,
-          const bool expand) {
-  const struct expansion *ex = expand ? src->ex : NULL;
+          const enum row_load how) {
   if (!border)
-    return load_input(src->x + i * src->stride, lanes, ex);
+    return row_vector(src->x + i * src->stride, lanes, src, how);
   const size_t row = src->first + i;
   if (row < src->pad_left || row - src->pad_left >= src->in_steps)
     return vzero();
-  return load_input(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes, ex);
+  return row_vector(src->x + (row - src->pad_left - src->row_base) * src->stride, lanes, src,
+                    how);
 }
 
 #if HAVE_WINDOW
@@ -448,7 +463,7 @@ window_block(const struct block_rows *src, const float *w, size_t kernel_size, v
   vfloat acc[WIDE_T], win[WIDE_T];
   for (size_t r = 0; r < n; r++) {
     acc[r] = bias;
-    win[r] = block_row(src, r, VLEN, border, false);
+    win[r] = block_row(src, r, VLEN, border, ROWS_PLAIN);
   }
   if (kernel_size == 0) /* never: otherwise gcc keeps the sums in memory */
     __builtin_unreachable();
@@ -462,7 +477,7 @@ UNROLL_FULL
       for (size_t r = 0; r < n; r++)
         acc[r] = vfmadd(win[(k + r) % n], wj, acc[r]);
       if (j + k + 1 < kernel_size) /* a later tap reads row j + k + n */
-        win[k] = block_row(src, j + k + n, VLEN, border, false);
+        win[k] = block_row(src, j + k + n, VLEN, border, ROWS_PLAIN);
     }
   }
 done:
@@ -528,6 +543,8 @@ struct block_run {
                    * from x + b * x_step + (channel + b * VLEN) / m: expanding
                    * blocks go along channels, a vector apart */
   size_t channel; /* the first block's output channel, counted as in dwconv1d_tile */
+  size_t row_floats; /* m > 1: floats of each row from x on (see dwconv1d_tile's
+                      * input_row_floats) */
   enum output_prefetch prefetch; /* blocks side by side along channels:
                                   * where to fetch the lines that the next
                                   * UNROLL_T steps will write */
@@ -572,7 +589,7 @@ enum { SHORT_TAPS = 8 };
 
 static inline __attribute__((always_inline)) void
 short_block_steps(const struct block_rows *src, const float *w, const size_t k, const size_t s,
-                  const size_t dil, size_t lanes, const bool border, const bool expand,
+                  const size_t dil, size_t lanes, const bool border, const enum row_load how,
                   float *y, size_t out_stride, vfloat bias, dwconv1d_activation act,
                   const size_t n, const bool nontemporal) {
   vfloat wv[SHORT_TAPS], acc[WIDE_T];
@@ -585,7 +602,7 @@ UNROLL_FULL
     /* vkeep: gcc 12 otherwise folds the row into up to K FMAs as a memory
      * operand, K loads where one was meant (7 % of AVX-512's short-kernel
      * FMAs; AMD Zen 4 B1 T256 C256 K3 7.3 -> 5.8 us) */
-    const vfloat xi = vkeep(block_row(src, i, lanes, border, expand));
+    const vfloat xi = vkeep(block_row(src, i, lanes, border, how));
 UNROLL_FULL
     for (size_t j = 0; j < k; j++)
       if (i >= j * dil && (i - j * dil) % s == 0 && (i - j * dil) / s < n)
@@ -597,17 +614,17 @@ UNROLL_FULL
 static inline __attribute__((always_inline)) void
 short_block_dilated(const struct block_rows *src, const float *w, const size_t k,
                     const size_t s, const size_t dil, size_t lanes, const bool border,
-                    const bool expand, float *y, size_t out_stride, vfloat bias,
+                    const enum row_load how, float *y, size_t out_stride, vfloat bias,
                     dwconv1d_activation act) {
-  short_block_steps(src, w, k, s, dil, lanes, border, expand, y, out_stride, bias, act,
-                    UNROLL_T, false);
+  short_block_steps(src, w, k, s, dil, lanes, border, how, y, out_stride, bias, act, UNROLL_T,
+                    false);
 }
 
 static inline __attribute__((always_inline)) void
 short_block(const struct block_rows *src, const float *w, const size_t k, const size_t s,
-            size_t lanes, const bool border, const bool expand, float *y, size_t out_stride,
-            vfloat bias, dwconv1d_activation act) {
-  short_block_dilated(src, w, k, s, 1, lanes, border, expand, y, out_stride, bias, act);
+            size_t lanes, const bool border, const enum row_load how, float *y,
+            size_t out_stride, vfloat bias, dwconv1d_activation act) {
+  short_block_dilated(src, w, k, s, 1, lanes, border, how, y, out_stride, bias, act);
 }
 
 /* The output rows UNROLL_T .. 2 * UNROLL_T - 1 from y, for writing. */
@@ -669,7 +686,7 @@ conv_run_short_plain(const struct block_run *run, const size_t k, const size_t s
       const size_t b = run->descending ? run->blocks - 1 - i : i;
       if (fetch_input && b % (CACHE_LINE_BYTES / sizeof(float) / VLEN) == 0)
         prefetch_next_input(x, run->row_stride, k, s);
-      short_block_steps(&src, w, k, s, 1, lanes, false, false, y, run->out_stride, vload(bias),
+      short_block_steps(&src, w, k, s, 1, lanes, false, ROWS_PLAIN, y, run->out_stride, vload(bias),
                         run->act, n, nontemporal);
       if (++i == run->blocks)
         break;
@@ -700,10 +717,16 @@ conv_run_short_expanding(const struct block_run *run, const float *x, float *y, 
     for (size_t b = p; b < run->blocks; b += period, q += dq) {
       const struct block_rows src = {
           .x = x + b * run->x_step + q, .stride = run->row_stride, .ex = &ex};
+      const float *w = run->w + b * run->w_step;
+      const vfloat bias = vload(run->bias + b * run->bias_step);
       if (fetch)
         prefetch_next_rows(y + b * run->y_step, run->out_stride, run->prefetch);
-      short_block(&src, run->w + b * run->w_step, k, s, lanes, false, true, y + b * run->y_step,
-                  run->out_stride, vload(run->bias + b * run->bias_step), run->act);
+      if (lanes == VLEN && q + VLEN <= run->row_floats)
+        short_block(&src, w, k, s, VLEN, false, ROWS_EXPANDED_WHOLE, y + b * run->y_step,
+                    run->out_stride, bias, run->act);
+      else
+        short_block(&src, w, k, s, lanes, false, ROWS_EXPANDED, y + b * run->y_step,
+                    run->out_stride, bias, run->act);
     }
   }
 }
@@ -730,7 +753,8 @@ conv_run_border(const struct block_run *run, const size_t k, const size_t s, con
                 size_t lanes, const bool expand) {
   struct block_rows src = *run->border;
   for (size_t b = 0; b < run->blocks; b++, src.x += run->x_step)
-    short_block_dilated(&src, run->w + b * run->w_step, k, s, d, lanes, true, expand,
+    short_block_dilated(&src, run->w + b * run->w_step, k, s, d, lanes, true,
+                        expand ? ROWS_EXPANDED : ROWS_PLAIN,
                         run->y + b * run->y_step, run->out_stride,
                         vload(run->bias + b * run->bias_step), run->act);
 }
@@ -858,7 +882,7 @@ conv_run_border_expanding(const struct block_run *run, const size_t k, const siz
       struct block_rows src = *run->border;
       src.x += q;
       src.ex = &ex;
-      short_block(&src, run->w + b * run->w_step, k, s, VLEN, true, true,
+      short_block(&src, run->w + b * run->w_step, k, s, VLEN, true, ROWS_EXPANDED,
                   run->y + b * run->y_step, run->out_stride,
                   vload(run->bias + b * run->bias_step), run->act);
     }
@@ -905,7 +929,7 @@ conv_run_dilated(const struct block_run *run, const size_t k, const size_t d) {
   }
   for (size_t b = 0; b < run->blocks; b++) {
     const struct block_rows src = {.x = run->x + b * run->x_step, .stride = run->row_stride};
-    short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, false, false,
+    short_block_dilated(&src, run->w + b * run->w_step, k, 1, d, VLEN, false, ROWS_PLAIN,
                         run->y + b * run->y_step, run->out_stride,
                         vload(run->bias + b * run->bias_step), run->act);
   }
@@ -1319,6 +1343,7 @@ static void conv_rows_blocks(const struct dwconv1d_geometry *inner,
       .descending = descending && !expand && is_short(inner),
       .m = tile->depth_multiplier,
       .channel = tile->channel_skip,
+      .row_floats = tile->input_row_floats,
       .groups = groups,
   };
   if (run.blocks > 0)
@@ -2887,7 +2912,9 @@ static void expand_block(const float *x, size_t row_stride, size_t rows, size_t 
       vstore(dst + r * VLEN, load_lanes(src + r * row_stride, lanes));
     return;
   }
-  const size_t skip = first % m, need = (skip + lanes + m - 1) / m;
+  const size_t skip = first % m, q = first / m;
+  /* whole vectors inside the row (see row_load) */
+  const size_t need = lanes == VLEN && q + VLEN <= row_stride ? VLEN : (skip + lanes + m - 1) / m;
   const vindex idx = expand_index(skip, m);
   for (size_t r = 0; r < rows; r++)
     vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, need), idx));
