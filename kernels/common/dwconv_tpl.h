@@ -423,10 +423,23 @@ struct block_rows {
   const struct expansion *ex;
 };
 
+/* A row of a whole expansion (see row_load): lanes ex->idx of the VLEN
+ * floats at p, all of which the row holds. Where the vector layer has a
+ * cheaper permute within halves (VPERMUTE_HALF) and the expansion reads
+ * half a vector or less, that. */
+static inline __attribute__((always_inline)) vfloat
+load_expanded_whole(const float *p, const struct expansion *ex) {
+#ifdef VPERMUTE_HALF
+  if (ex->need <= VLEN / 2)
+    return vpermute_half(p, ex->idx);
+#endif
+  return vpermute(vload(p), ex->idx);
+}
+
 static inline __attribute__((always_inline)) vfloat
 row_vector(const float *p, size_t lanes, const struct block_rows *src, const enum row_load how) {
   if (how == ROWS_EXPANDED_WHOLE)
-    return vpermute(vload(p), src->ex->idx);
+    return load_expanded_whole(p, src->ex);
   return load_input(p, lanes, how == ROWS_EXPANDED ? src->ex : NULL);
 }
 
@@ -2913,11 +2926,14 @@ static void expand_block(const float *x, size_t row_stride, size_t rows, size_t 
     return;
   }
   const size_t skip = first % m, q = first / m;
-  /* whole vectors inside the row (see row_load) */
-  const size_t need = lanes == VLEN && q + VLEN <= row_stride ? VLEN : (skip + lanes + m - 1) / m;
-  const vindex idx = expand_index(skip, m);
+  const struct expansion ex = {.idx = expand_index(skip, m), .need = (skip + lanes + m - 1) / m};
+  if (lanes == VLEN && q + VLEN <= row_stride) { /* whole vectors inside the row (see row_load) */
+    for (size_t r = 0; r < rows; r++)
+      vstore(dst + r * VLEN, load_expanded_whole(src + r * row_stride, &ex));
+    return;
+  }
   for (size_t r = 0; r < rows; r++)
-    vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, need), idx));
+    vstore(dst + r * VLEN, vpermute(load_lanes(src + r * row_stride, ex.need), ex.idx));
 }
 
 /* ---- last-axis activations over contiguous rows ---- */
