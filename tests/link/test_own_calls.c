@@ -1,9 +1,9 @@
 /* The library's calls to its own exported functions bind inside it
  * (linked with -Bsymbolic-functions). This program defines two of those
- * names, as another build of the library loaded first would (so does
- * dwconv1d_time_layer's libs=, which must time each build's own code),
- * then loads the library by path with RTLD_LOCAL: creating a layer
- * (dwconv1d_params_validate inside) and a forward call
+ * names, as another build of the library loaded before it does
+ * (dwconv1d_time_layer's libs= loads several builds and must time each
+ * one's own code), then loads the library by path with RTLD_LOCAL:
+ * creating a layer (dwconv1d_params_validate inside) and a forward call
  * (dwconv1d_layer_forward_parallel inside) must run the library's own
  * functions, not these. Usage: test_own_calls path/to/libdwconv1d.so */
 #include <dlfcn.h>
