@@ -2925,8 +2925,8 @@ static void expand_block(const float *x, size_t row_stride, size_t rows, size_t 
       vstore(dst + r * VLEN, load_lanes(src + r * row_stride, lanes));
     return;
   }
-  const size_t skip = first % m, q = first / m;
-  const struct expansion ex = {.idx = expand_index(skip, m), .need = (skip + lanes + m - 1) / m};
+  const size_t q = first / m;
+  const struct expansion ex = expansion_of(first % m, m, lanes);
   if (lanes == VLEN && q + VLEN <= row_stride) { /* whole vectors inside the row (see row_load) */
     for (size_t r = 0; r < rows; r++)
       vstore(dst + r * VLEN, load_expanded_whole(src + r * row_stride, &ex));
