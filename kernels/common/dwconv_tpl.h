@@ -1273,23 +1273,28 @@ static void conv_channel_vector(const struct dwconv1d_geometry *g,
         continue;
     }
 #endif
+    /* An expanding run's blocks lie along channels (see
+     * conv_run_short_expanding): this vector's steps go as its groups. */
+    const size_t blocks = (run_end - t) / UNROLL_T;
     const struct block_run run = {
-        .x = block_input(g, tile, tile->depth_multiplier > 1 ? tile->input : xin, t),
+        .x = block_input(g, tile, expand ? tile->input : xin, t),
         .row_stride = tile->input_stride,
         .y = tile->output + (t - tile->t_begin) * tile->output_stride + c,
         .out_stride = tile->output_stride,
         .w = w,
         .bias = tile->bias + c,
-        .blocks = (run_end - t) / UNROLL_T,
+        .blocks = expand ? 1 : blocks,
         .x_step = UNROLL_T * g->stride * tile->input_stride,
         .y_step = UNROLL_T * tile->output_stride,
         .lanes = lanes,
         .act = tile->activation,
         .m = tile->depth_multiplier,
         .channel = tile->channel_skip + c,
+        .row_floats = tile->input_row_floats,
+        .groups = expand ? blocks : 1,
     };
     conv_interior_run(g, &run);
-    t += run.blocks * UNROLL_T;
+    t += blocks * UNROLL_T;
   }
 }
 
