@@ -194,6 +194,35 @@ vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float
   _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(row[2], row[3], 0x31));
 }
 
+/* Vectors as two halves of 4 lanes, each half a part of a row of its own
+ * (see rows_blocks_halves): every shuffle stays within the halves, where
+ * veven, vodd and vconcat_from each take a lane-crossing permute, which
+ * shares the FMAs' pipes on AMD Zen 3 (see vpermute_half). */
+#define VHALVES 1
+enum { VHALF = 4 };
+static inline vfloat vload_halves(const float *lo, const float *hi) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1);
+}
+static inline void vstore_halves(float *lo, float *hi, vfloat v) {
+  _mm_storeu_ps(lo, _mm256_castps256_ps128(v));
+  _mm_storeu_ps(hi, _mm256_extractf128_ps(v, 1));
+}
+/* In each half: lanes 0 and 2 of a, then of b (or 1 and 3). */
+static inline vfloat veven_halves(vfloat a, vfloat b) { return _mm256_shuffle_ps(a, b, 0x88); }
+static inline vfloat vodd_halves(vfloat a, vfloat b) { return _mm256_shuffle_ps(a, b, 0xDD); }
+/* In each half: lanes n .. 3 of lo's then 0 .. n - 1 of hi's (0 <= n <= 4). */
+static inline __attribute__((always_inline)) vfloat vconcat_halves(vfloat lo, vfloat hi,
+                                                                   size_t n) {
+  const __m256i a = _mm256_castps_si256(lo), b = _mm256_castps_si256(hi);
+  switch (n) {
+  case 1: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, a, 4));
+  case 2: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, a, 8));
+  case 3: return _mm256_castsi256_ps(_mm256_alignr_epi8(b, a, 12));
+  case 4: return hi;
+  }
+  return lo;
+}
+
 /* Lanes n .. 7 of lo then lanes 0 .. n - 1 of hi (0 <= n < 8). The byte
  * shift works within 128-bit halves, so it shifts across the pair of
  * lo's upper and hi's lower half, which one lane-crossing permute builds
