@@ -194,6 +194,20 @@ vtranspose_to_short_rows(const float *src, size_t src_stride, size_t cols, float
   _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(row[2], row[3], 0x31));
 }
 
+/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere (lo < hi <= 8): a
+ * masked load of the hi - lo floats, moved up lo lanes (lanes below lo
+ * take the load's zeros, since hi <= 8). Built in a stack array and loaded
+ * back, the vector waited on the stores: a row's first block and its
+ * padded last block, channels_first T938 C512 K7 same, spent a fifth of
+ * their time there. */
+#define VLOAD_LANE_RANGE 1
+static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
+  const __m256i up = _mm256_and_si256(
+      _mm256_sub_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)lo)),
+      _mm256_set1_epi32(7));
+  return _mm256_permutevar8x32_ps(vload_tail(p, hi - lo), up);
+}
+
 /* Vectors as two halves of 4 lanes, each half a part of a row of its own
  * (see rows_blocks_halves): every shuffle stays within the halves, where
  * veven, vodd and vconcat_from each take a lane-crossing permute, which
