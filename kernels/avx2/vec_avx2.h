@@ -209,7 +209,7 @@ static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
 }
 
 /* Vectors as two halves of 4 lanes, each half a part of a row of its own
- * (see rows_blocks_halves): every shuffle stays within the halves, where
+ * (see rows_halves_k): every shuffle stays within the halves, where
  * veven, vodd and vconcat_from each take a lane-crossing permute, which
  * shares the FMAs' pipes on AMD Zen 3 (see vpermute_half). */
 #define VHALVES 1

@@ -2246,7 +2246,8 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
  * taps never crosses the halves (veven, vodd and vconcat_from each take a
  * lane-crossing permute). n is a multiple of HALVES_GROUP * VHALF; x is
  * the input of y's first tap 0, the second part's 2 n floats on; the last
- * group reads the 2 VHALF floats after the second part's input. Each
+ * group reads 2 VHALF floats from x + 4 n on, where the next block's
+ * input starts (see rows_blocks_stride2_halves). Each
  * output adds its taps in order from the bias: the bits of
  * rows_block_shifted. AMD Zen 3, AVX2, channels_first T4096 C64 stride 2
  * same, one process, medians of 7 rounds of 400 calls (us): K5 58.0 ->

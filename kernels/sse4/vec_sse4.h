@@ -62,6 +62,20 @@ static inline void vstore_tail(float *p, vfloat v, size_t n) {
     _mm_store_ss(p + 2, _mm_movehl_ps(v, v));
 }
 
+/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere (lo < hi <= 4):
+ * the hi - lo floats loaded as a tail, shifted up lo lanes, in registers
+ * (through a stack array the vector load waited on the stores: see AVX2's). */
+#define VLOAD_LANE_RANGE 1
+static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
+  const __m128i v = _mm_castps_si128(hi - lo < 4 ? vload_tail(p, hi - lo) : _mm_loadu_ps(p));
+  switch (lo) {
+  case 1: return _mm_castsi128_ps(_mm_slli_si128(v, 4));
+  case 2: return _mm_castsi128_ps(_mm_slli_si128(v, 8));
+  case 3: return _mm_castsi128_ps(_mm_slli_si128(v, 12));
+  }
+  return _mm_castsi128_ps(v);
+}
+
 static inline vfloat vadd(vfloat a, vfloat b) { return _mm_add_ps(a, b); }
 static inline vfloat vsub(vfloat a, vfloat b) { return _mm_sub_ps(a, b); }
 static inline vfloat vmul(vfloat a, vfloat b) { return _mm_mul_ps(a, b); }
