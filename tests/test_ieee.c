@@ -359,10 +359,11 @@ static const guard_shape guard_shapes[] = {
      * would lie past it (521). */
     {1, 3, 522, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     {1, 3, 521, 11, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
-    /* Strides 2, K 7, 256 outputs, the last tap of the last one on the
-     * input's last float (517): AVX2's four whole blocks a row run two as
-     * a row's parts side by side (rows_halves_k), whose last group reads
-     * 8 floats past their input, so the last blocks must not go so. */
+    /* Strides 2, K 7, 256 outputs (the last one's last tap on float 516
+     * of 518): a row is one run of four whole blocks on AVX2, whose first
+     * two go as a row's parts side by side (rows_halves_k); their last
+     * group reads the 8 floats after their input, past the row's end had
+     * the run's last block gone so too. */
     {1, 3, 518, 7, 1, 2, 1, DWCONV1D_PADDING_VALID, DWCONV1D_ACTIVATION_LINEAR},
     /* Stride 1, 128 outputs (one whole block of 8 vectors on AVX-512):
      * channels_first's block reads its last taps' floats, up to the input's
