@@ -36,6 +36,11 @@ static inline vfloat vkeep(vfloat v) {
 static inline vfloat vset1(float x) { return _mm256_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm256_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm256_storeu_ps(p, v); }
+/* Half a cache line (p 32-byte aligned) around the caches: only where the
+ * line's other half is stored next (see steps_stream). */
+#define HAVE_VSTREAM 1
+static inline void vstream(float *p, vfloat v) { _mm256_stream_ps(p, v); }
+static inline void vstream_fence(void) { _mm_sfence(); }
 static inline vfloat vload_tail(const float *p, size_t n) { return _mm256_maskload_ps(p, tail_mask(n)); }
 static inline void vstore_tail(float *p, vfloat v, size_t n) { _mm256_maskstore_ps(p, tail_mask(n), v); }
 

@@ -170,9 +170,9 @@ store_rows(float *y, size_t out_stride, const vfloat sum[UNROLL_T], size_t lanes
 /* One interior step of UNROLL_T whole channel vectors side by side (rows of
  * channels): their taps in order, the vectors' chains independent. For
  * steps outside any block of UNROLL_T steps, such as a decoding step. */
-static void conv_step_vectors(const float *x, size_t tap_stride, const float *w,
-                              size_t kernel_size, const float *bias, float *y,
-                              dwconv1d_activation act) {
+static inline __attribute__((always_inline)) void
+step_vectors(const float *x, size_t tap_stride, const float *w, size_t kernel_size,
+             const float *bias, float *y, dwconv1d_activation act, const bool nontemporal) {
   vfloat acc[UNROLL_T];
   for (size_t v = 0; v < UNROLL_T; v++)
     acc[v] = vload(bias + v * VLEN);
@@ -182,7 +182,13 @@ static void conv_step_vectors(const float *x, size_t tap_stride, const float *w,
       acc[v] = vfmadd(vload(x + j * tap_stride + v * VLEN),
                       vload(w + (v * kernel_size + j) * VLEN), acc[v]);
   } while (++j < kernel_size);
-  store_rows(y, VLEN, acc, VLEN, act);
+  store_rows_out(y, VLEN, acc, UNROLL_T, VLEN, act, nontemporal);
+}
+
+static void conv_step_vectors(const float *x, size_t tap_stride, const float *w,
+                              size_t kernel_size, const float *bias, float *y,
+                              dwconv1d_activation act) {
+  step_vectors(x, tap_stride, w, kernel_size, bias, y, act, false);
 }
 
 /* Vector v's sum of one interior step of whole channel vectors side by
@@ -1651,9 +1657,32 @@ static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile
  * out: 133 -> 163 us).
  * AVX2's vectors are half lines: B16 4.06 -> 3.38 ms, but the Mamba shape
  * 12.3 -> 13.3 ms, so it stores as it goes. */
-static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
+static bool streams_aligned(const struct dwconv1d_tile *tile) {
   return HAVE_VSTREAM && tile->stream_outputs && tile->output_stride % VLEN == 0 &&
          (uintptr_t)tile->output % (VLEN * sizeof(float)) == 0;
+}
+
+static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
+  return VLEN * sizeof(float) >= CACHE_LINE_BYTES && streams_aligned(tile);
+}
+
+/* Vectors narrower than a line (AVX2, SSE4.1) store around the caches only
+ * a step at a time across the channels, so that each output line is written
+ * whole and at once: blocks of steps store a line's parts a block apart,
+ * and the stores went out in parts (AVX2 B8 T1024 C512 K3 3654 -> 7691 us
+ * so, see PERFORMANCE_HISTORY.md). Such steps load each tap's weights again
+ * for every step, so only short kernels gain. AMD Zen 3, B8 T1024 C512
+ * same, medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104 (with the
+ * next call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6 3648 ->
+ * 3361, K7 3831 -> 4185; K4 causal 3877 -> 2788, C520 K3 3493 -> 2810,
+ * dilation 2 3371 -> 2527; SSE4.1 K3 3802 -> 3411, K4 causal 3140 -> 2916,
+ * K5 4691 -> 4643, K7 5247 -> 6070. SLEEF's activations keep the blocks.
+ * Same bits either way. */
+#define STEPS_STREAM_MAX_TAPS (VLEN / 2 + 2)
+static bool steps_stream(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
+  return VLEN * sizeof(float) < CACHE_LINE_BYTES && streams_aligned(tile) &&
+         tile->depth_multiplier <= 1 && tile->channels % VLEN == 0 &&
+         g->kernel_size <= STEPS_STREAM_MAX_TAPS && !activation_calls(tile->activation);
 }
 
 /* The same along channels_first rows, for the shifting kernels' runs of
@@ -1670,8 +1699,8 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
  * as they go. */
 #ifdef VCONCAT_FROM
 static bool rows_stream(const struct dwconv1d_rows *r) {
-  return HAVE_VSTREAM && r->stream_outputs && r->output_stride % VLEN == 0 &&
-         (r->activation == DWCONV1D_ACTIVATION_LINEAR ||
+  return HAVE_VSTREAM && VLEN * sizeof(float) >= CACHE_LINE_BYTES && r->stream_outputs &&
+         r->output_stride % VLEN == 0 && (r->activation == DWCONV1D_ACTIVATION_LINEAR ||
           r->activation == DWCONV1D_ACTIVATION_RELU);
 }
 #endif
@@ -1809,8 +1838,9 @@ static void conv_rows_short_half(const struct dwconv1d_geometry *g,
  * from memory once and in order. A dilated kernel's group is d
  * interleaved blocks (see conv_rows_blocks) where phases pay: short
  * kernels, or windows where the ISA has them; borders go vector by vector. */
-static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
-                           size_t int_lo, size_t int_hi) {
+static void conv_tile_rows_blocks(const struct dwconv1d_geometry *g,
+                                  const struct dwconv1d_tile *tile, size_t int_lo, size_t int_hi,
+                                  const enum output_prefetch prefetch) {
   /* A group of UNROLL_T * d steps must fit the tile: d is unbounded (and
    * with K = 1 any d is valid), so the product could wrap otherwise. */
   const bool phased = g->dilation > 1 && g->stride == 1 && g->kernel_size > 1 &&
@@ -1821,8 +1851,6 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   /* unphased dilations that are whole blocks: pairs of blocks d apart */
   const bool paired = !phased && g->dilation > 1 && g->dilation % UNROLL_T == 0 &&
                       g->stride == 1 && g->kernel_size >= 2 && g->kernel_size <= PAIRED_TAPS;
-  const enum output_prefetch prefetch =
-      stores_nontemporal(tile) ? STORE_NONTEMPORAL : output_prefetch_for(tile);
   struct dwconv1d_geometry inner = *g;
   inner.dilation = phased ? 1 : g->dilation;
 #if WIDE_T > UNROLL_T
@@ -1890,6 +1918,58 @@ static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwcon
   }
 }
 
+/* Interior steps [t0, t1) of a tile that steps_stream admits. */
+static void conv_steps_streamed(const struct dwconv1d_geometry *g,
+                                const struct dwconv1d_tile *tile, size_t t0, size_t t1) {
+  const size_t group = UNROLL_T * VLEN, whole = tile->channels / group * group;
+  const size_t k = g->kernel_size, tap = g->dilation * tile->input_stride;
+  for (size_t t = t0; t < t1; t++) {
+    const float *x = block_input(g, tile, tile->input, t);
+    float *y = tile->output + (t - tile->t_begin) * tile->output_stride;
+    for (size_t c = 0; c < whole; c += group)
+      step_vectors(x + c, tap, tile->weights + c * k, k, tile->bias + c, y + c, tile->activation,
+                   true);
+    for (size_t c = whole; c < tile->channels; c += VLEN)
+      vstream(y + c, activate(step_vector_sum(x + c, tap, tile->weights + c * k, k,
+                                              tile->bias + c, 0),
+                              tile->activation));
+  }
+}
+
+/* Steps [t0, t1) of a tile as a tile of their own, stored as they come. */
+static void conv_tile_rows_part(const struct dwconv1d_geometry *g,
+                                const struct dwconv1d_tile *tile, size_t t0, size_t t1,
+                                size_t int_lo, size_t int_hi) {
+  if (t0 >= t1)
+    return;
+  struct dwconv1d_tile part = *tile;
+  part.t_begin = t0;
+  part.t_end = t1;
+  part.output = tile->output + (t0 - tile->t_begin) * tile->output_stride;
+  conv_tile_rows_blocks(g, &part, int_lo, int_hi, output_prefetch_for(&part));
+}
+
+/* A rows-of-channels tile: its interior steps one at a time where
+ * steps_stream says, else all of it in blocks (conv_tile_rows_blocks). */
+static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
+                           size_t int_lo, size_t int_hi) {
+  if (!steps_stream(g, tile)) {
+    conv_tile_rows_blocks(g, tile, int_lo, int_hi,
+                          stores_nontemporal(tile) ? STORE_NONTEMPORAL
+                                                   : output_prefetch_for(tile));
+    return;
+  }
+  const size_t lo = int_lo > tile->t_begin ? int_lo : tile->t_begin;
+  const size_t hi = int_hi < tile->t_end ? int_hi : tile->t_end;
+  if (lo >= hi) {
+    conv_tile_rows_blocks(g, tile, int_lo, int_hi, output_prefetch_for(tile));
+    return;
+  }
+  conv_tile_rows_part(g, tile, tile->t_begin, lo, int_lo, int_hi);
+  conv_steps_streamed(g, tile, lo, hi);
+  conv_tile_rows_part(g, tile, hi, tile->t_end, int_lo, int_hi);
+}
+
 /* Channel blocks (each vector's rows contiguous, as gathered): all the
  * tile's steps per channel vector, so its rows and weights are fetched into
  * L1 once. */
@@ -1898,7 +1978,7 @@ static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_t
   interior_steps(g, &int_lo, &int_hi);
   if (tile->channel_stride == VLEN) {
     conv_tile_rows(g, tile, int_lo, int_hi);
-    if (stores_nontemporal(tile)) /* before the caller (or another thread) reads them */
+    if (stores_nontemporal(tile) || steps_stream(g, tile)) /* before the caller reads them */
       vstream_fence();
     return;
   }

@@ -39,6 +39,11 @@ static inline vfloat vkeep(vfloat v) {
 static inline vfloat vset1(float x) { return _mm_set1_ps(x); }
 static inline vfloat vload(const float *p) { return _mm_loadu_ps(p); }
 static inline void vstore(float *p, vfloat v) { _mm_storeu_ps(p, v); }
+/* A quarter of a cache line (p 16-byte aligned) around the caches: only
+ * where the line's other quarters are stored next (see steps_stream). */
+#define HAVE_VSTREAM 1
+static inline void vstream(float *p, vfloat v) { _mm_stream_ps(p, v); }
+static inline void vstream_fence(void) { _mm_sfence(); }
 /* SSE has no masked load: the n (< 4) valid floats are loaded and stored
  * one or two at a time, so nothing past p[n-1] is touched. */
 static inline vfloat vload_tail(const float *p, size_t n) {

@@ -208,8 +208,10 @@ static int run_long_rows_cases(dwconv1d_isa isa) {
  * most CPUs (32 MiB on the CI's): AVX-512 stores it around the caches, in
  * tiles cut by the tasks, and every pool must give the plain forward's
  * bits; so must a channels_first K = 3 of 32 MiB in and out, whose rows'
- * blocks are so stored where a task's range starts on a vector. (Whether
- * those stores are right is test_placement's check.) */
+ * blocks are so stored where a task's range starts on a vector, and a
+ * channels_last K = 3 as large, whose interior steps AVX2 and SSE4.1 store
+ * so a step at a time (see steps_stream). (Whether those stores are right
+ * is test_placement's check.) */
 static int run_large_output_cases(dwconv1d_isa isa) {
   dwconv1d_params p = dwconv1d_params_default(4);
   p.padding = DWCONV1D_PADDING_CAUSAL;
@@ -217,7 +219,12 @@ static int run_large_output_cases(dwconv1d_isa isa) {
   dwconv1d_params rows = dwconv1d_params_default(3);
   rows.padding = DWCONV1D_PADDING_SAME;
   rows.data_format = DWCONV1D_CHANNELS_FIRST;
-  return check_case(isa, 200, p, 5120, 1, 2048) + check_case(isa, 201, rows, 512, 1, 16400);
+  dwconv1d_params plain = rows;
+  plain.data_format = DWCONV1D_CHANNELS_LAST;
+  const int steps = check_case(isa, 202, plain, 512, 1, 16400);
+  if (isa != DWCONV1D_ISA_AVX512)
+    return steps;
+  return steps + check_case(isa, 200, p, 5120, 1, 2048) + check_case(isa, 201, rows, 512, 1, 16400);
 }
 
 int main(void) {
@@ -236,7 +243,10 @@ int main(void) {
       passed += !f;
     }
     const int f = run_long_rows_cases(isa) +
-                  (isa == DWCONV1D_ISA_AVX512 ? run_large_output_cases(isa) : 0);
+                  (isa == DWCONV1D_ISA_AVX512 || isa == DWCONV1D_ISA_AVX2 ||
+                           isa == DWCONV1D_ISA_SSE4
+                       ? run_large_output_cases(isa)
+                       : 0);
     failures += f;
     passed += !f;
   }

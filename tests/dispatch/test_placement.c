@@ -4,8 +4,8 @@
  * order (see channels_descending in the kernels' template), and must give
  * the same bits as an output placed on a page boundary, on every supported
  * ISA. Nor on its alignment where a call passes the last-level cache:
- * aligned, AVX-512 stores whole lines of the output around the caches (see
- * stores_nontemporal and rows_stream), a float off it stores as it goes. Nor
+ * aligned, the output goes around the caches (see stores_nontemporal,
+ * steps_stream and rows_stream), a float off it as it comes. Nor
  * on the input's and output's offsets from a vector boundary: channels_last
  * buffers the same distance past one (as malloc leaves them) run on aligned
  * vectors that wrap from one step's last channels into the next step's
@@ -163,22 +163,25 @@ static int check(dwconv1d_isa isa, size_t k, size_t channels, size_t steps) {
 }
 
 /* The smallest calls that the rules stream for a cache of `bytes`: input
- * and output together just past it in channels_last (Mamba's causal SiLU
- * and a plain K = 3), the output alone along channels_first rows of a
- * whole number of vectors (K = 3); each output on a page, a line past one
- * and a float past one. */
+ * and output together just past it in channels_last (Mamba's causal SiLU,
+ * a plain K = 3, and a dilated K = 4 whose 65 vectors leave one past the
+ * groups of steps_stream's steps), the output alone along channels_first
+ * rows of a whole number of vectors (K = 3); each output on a page, a line
+ * past one and a float past one, and both 4 floats past one (rotated). */
 static int check_large(dwconv1d_isa isa, size_t bytes) {
-  static const struct placement outputs[] = {{0, 16}, {0, 1}};
+  static const struct placement outputs[] = {{0, 16}, {0, 1}, {4, 4}};
   const size_t n = sizeof outputs / sizeof outputs[0], floats = bytes / sizeof(float) / 2;
   const struct shape mamba = {4, 1, 1, 5120, floats / 5120 + 1, 1, 1, DWCONV1D_PADDING_CAUSAL,
                               DWCONV1D_ACTIVATION_SILU, DWCONV1D_CHANNELS_LAST};
   const struct shape plain = {3, 1, 1, 512, floats / 512 + 1, 1, 1, DWCONV1D_PADDING_SAME,
                               DWCONV1D_ACTIVATION_RELU, DWCONV1D_CHANNELS_LAST};
+  const struct shape dilated = {4, 2, 1, 520, floats / 520 + 1, 1, 1, DWCONV1D_PADDING_CAUSAL,
+                                DWCONV1D_ACTIVATION_LINEAR, DWCONV1D_CHANNELS_LAST};
   struct shape rows = plain;
   rows.steps = (2 * floats / 512 / 16 + 1) * 16;
   rows.format = DWCONV1D_CHANNELS_FIRST;
   return check_placed(isa, &mamba, outputs, n) + check_placed(isa, &plain, outputs, n) +
-         check_placed(isa, &rows, outputs, n);
+         check_placed(isa, &dilated, outputs, n) + check_placed(isa, &rows, outputs, n);
 }
 
 /* Larger caches would make the large outputs a slow test: checked up to this. */
