@@ -635,6 +635,21 @@ static const fixed_case page_rows_short[] = {
     {6, 1, 1024, 37, SAME, LINEAR},
 };
 
+/* Short kernels whose 8-step blocks of a channel vector overflow an L1 set
+ * (rows of 2 and 4 KiB), which AVX2 runs as half blocks at stride 1 and 2
+ * (see half_blocks_by_sets in the kernels' template): K up to 8, the last
+ * two at stride 1 on 8-way L1s only, and some steps past the last whole
+ * block. */
+static const fixed_case half_blocks_by_sets[] = {
+    {7, 1, 1024, 40, SAME, LINEAR}, {8, 1, 2048, 29, CAUSAL, RELU},
+    {3, 1, 512, 45, VALID, LINEAR}, {8, 1, 512, 51, SAME, LINEAR},
+};
+
+static const fixed_case half_blocks_by_sets_stride2[] = {
+    {7, 1, 512, 90, SAME, LINEAR},  {8, 1, 1024, 61, CAUSAL, RELU},
+    {2, 1, 1024, 70, VALID, LINEAR}, {5, 1, 512, 83, SAME, LINEAR},
+};
+
 #undef SAME
 #undef VALID
 #undef CAUSAL
@@ -697,6 +712,9 @@ static const fixed_group fixed_groups[] = {
     FIXED_GROUP("inputs past 8 MiB, stride 2", 0x9F0200u, CL, 2, prefetched_inputs_stride2),
     FIXED_GROUP("short rows past 1 MiB", 0x12B0000u, CL, 1, short_rows_past_l2),
     FIXED_GROUP("short kernels on 4 KiB rows", 0x4B0000u, CL, 1, page_rows_short),
+    FIXED_GROUP("half blocks by L1 sets", 0x4B1000u, CL, 1, half_blocks_by_sets),
+    FIXED_GROUP("half blocks by L1 sets, stride 2", 0x4B1200u, CL, 2,
+                half_blocks_by_sets_stride2),
 };
 #undef CL
 #undef CF

@@ -858,23 +858,34 @@ SWITCH void conv_run_short_wide_any(const struct block_run *run, size_t k) {
 #undef SHORT_WIDE_CASE
 #endif
 
-/* Whole plain vectors of a short kernel at stride 1 as blocks of half
- * UNROLL_T steps, for rows of a whole number of 4 KiB (see
- * short_half_blocks; same bits). */
+/* Whole plain vectors of a short kernel at stride s as blocks of half
+ * UNROLL_T steps (see short_half_blocks; same bits). */
 static inline __attribute__((always_inline)) void
-conv_run_short_half(const struct block_run *run, const size_t k) {
-  conv_run_short_plain(run, k, 1, VLEN, false, UNROLL_T / 2);
+conv_run_short_half(const struct block_run *run, const size_t k, const size_t s) {
+  conv_run_short_plain(run, k, s, VLEN, false, UNROLL_T / 2);
 }
 
-/* The K that take half blocks (see HALF_BLOCK_MAX_TAPS). */
-#define SHORT_HALF_KS(X) X(1) X(2) X(3) X(4) X(5)
-#define SHORT_HALF_CASE(K)                                                                   \
-  case K:                                                                                    \
-    conv_run_short_half(run, K);                                                             \
+/* AVX2 also takes half blocks where a block's lines overflow an L1 set
+ * (see short_half_blocks), for K up to 8 at stride 1 or 2. */
+#define HALF_BLOCKS_BY_SETS (VLEN == 8)
+enum { HALF_BLOCK_SETS_MAX_TAPS = 8 };
+
+/* The (K, stride) pairs that take half blocks (see HALF_BLOCK_MAX_TAPS and
+ * HALF_BLOCKS_BY_SETS). */
+#if HALF_BLOCKS_BY_SETS
+#define SHORT_HALF_KS_SETS(X)                                                                \
+  X(6, 1) X(7, 1) X(8, 1) X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2) X(6, 2) X(7, 2) X(8, 2)
+#else
+#define SHORT_HALF_KS_SETS(X)
+#endif
+#define SHORT_HALF_KS(X) X(1, 1) X(2, 1) X(3, 1) X(4, 1) X(5, 1) SHORT_HALF_KS_SETS(X)
+#define SHORT_HALF_CASE(K, S)                                                                \
+  case (K) * 2 + (S) - 1:                                                                    \
+    conv_run_short_half(run, K, S);                                                          \
     return;
 
-SWITCH void conv_run_short_half_any(const struct block_run *run, size_t k) {
-  switch (k) {
+SWITCH void conv_run_short_half_any(const struct block_run *run, size_t k, size_t s) {
+  switch (k * 2 + s - 1) {
     SHORT_HALF_KS(SHORT_HALF_CASE)
   default:
     break;
@@ -1794,6 +1805,39 @@ static void conv_rows_short_wide(const struct dwconv1d_geometry *g,
 }
 #endif
 
+/* Distinct offsets modulo 4 KiB of rows `floats` long: where a row's lines
+ * fall among the L1 sets. */
+static inline size_t row_offsets(size_t floats) {
+  const size_t bytes = floats * sizeof(float), low = bytes & (~bytes + 1);
+  return low == 0 || low >= PAGE_BYTES ? 1 : PAGE_BYTES / low;
+}
+
+/* Lines of an n-step block of one channel vector in one L1 set, at worst
+ * (its output rows in the sets of its input rows). */
+static size_t block_lines_per_set(const struct dwconv1d_geometry *g,
+                                  const struct dwconv1d_tile *tile, size_t n) {
+  const size_t rows = (n - 1) * g->stride + g->kernel_size;
+  const size_t in = row_offsets(tile->input_stride), out = row_offsets(tile->output_stride);
+  return (rows + in - 1) / in + (n + out - 1) / out;
+}
+
+/* AVX2, K <= 8 at stride 1 or 2: half blocks where a whole block's lines
+ * overflow an L1 set, so that its second vector's rows (the other half of
+ * each line) have gone from L1. AMD Zen 3, 8 ways, medians of 7
+ * alternating runs (us): stride 1 T938 C512 K7 same (Vocos, rows of 2 KiB:
+ * 14 + 8 rows over 2 offsets, 11 lines a set) 216.8 -> 196.7, T125 C512
+ * K7 30.9 -> 28.8, K3 (9 lines) 132.5 -> 132.2 and 132 -> 119; stride 2
+ * T2048 C512 K7 (15 lines) 389 -> 279; where they fit: T4096 C256 K7
+ * stride 2 (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 -> 146,
+ * T2048 C768 K4 causal 601 -> 657. Rows of 4 KiB past the page rule: T128
+ * C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 -> 82.5. */
+static bool half_blocks_by_sets(const struct dwconv1d_geometry *g,
+                                const struct dwconv1d_tile *tile) {
+  return HALF_BLOCKS_BY_SETS && (g->stride == 1 || g->stride == 2) &&
+         g->kernel_size <= HALF_BLOCK_SETS_MAX_TAPS && tile->cpu.l1d_ways > 0 &&
+         block_lines_per_set(g, tile, UNROLL_T) > tile->cpu.l1d_ways;
+}
+
 /* Whether a rows-of-channels tile's interior steps take half blocks (see
  * conv_run_short_half): short kernels at stride 1 over rows of a whole
  * number of 4 KiB, whose rows of a channel vector all fall in one L1 set,
@@ -1808,16 +1852,18 @@ static void conv_rows_short_wide(const struct dwconv1d_geometry *g,
  * -> 29.7. Elsewhere level or 2-3 % slower (output 2 KiB or 1 KiB on),
  * and slower with a SLEEF activation, whose per-block call then runs
  * twice as often (T16 C5120 K4 SiLU 59.5 -> 62.3, T2048 C1024 1185 ->
- * 1272). Vectors of 16 bytes keep their blocks (unmeasured). */
+ * 1272). Vectors of 16 bytes keep their blocks (unmeasured). AVX2 also
+ * wherever a block's lines overflow a set (half_blocks_by_sets). */
 enum { HALF_BLOCK_MAX_TAPS = 5, HALF_BLOCK_MAX_APART = 512 };
 static bool short_half_blocks(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                               enum output_prefetch prefetch) {
   const bool page_rows = tile->input_stride % (PAGE_BYTES / sizeof(float)) == 0 &&
                          tile->output_stride % (PAGE_BYTES / sizeof(float)) == 0;
   const uintptr_t apart = ((uintptr_t)tile->output - (uintptr_t)tile->input) % PAGE_BYTES;
-  return VLEN * sizeof(float) >= 32 && page_rows && apart < HALF_BLOCK_MAX_APART &&
-         g->stride == 1 && g->dilation == 1 && g->kernel_size <= HALF_BLOCK_MAX_TAPS &&
-         tile->depth_multiplier <= 1 && tile->channels % VLEN == 0 &&
+  const bool pages = page_rows && apart < HALF_BLOCK_MAX_APART && g->stride == 1 &&
+                     g->kernel_size <= HALF_BLOCK_MAX_TAPS;
+  return VLEN * sizeof(float) >= 32 && (pages || half_blocks_by_sets(g, tile)) &&
+         g->dilation == 1 && tile->depth_multiplier <= 1 && tile->channels % VLEN == 0 &&
          prefetch == PREFETCH_NONE && !activation_calls(tile->activation);
 }
 
@@ -1830,7 +1876,7 @@ static void conv_rows_short_half(const struct dwconv1d_geometry *g,
   struct block_run run = plain_vectors_run(g, tile, t);
   run.descending = descending;
   run.groups = groups;
-  conv_run_short_half_any(&run, g->kernel_size);
+  conv_run_short_half_any(&run, g->kernel_size, g->stride);
 }
 
 /* Rows of many channels (a row per step, channel vectors side by side): a
