@@ -228,14 +228,18 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  * M > 1 the output's alone counts), still run on aligned vectors where a
  * batch element's output is at least 48 KiB: the first such call packs the
  * weights for that distance, kept with the layer (as much memory again as
- * its weights and bias, per distance). An output
- * that starts on a 64-byte boundary may be written around the caches on
- * AVX-512: channels_last with C * M a multiple of 16 where the input and
- * output together are at least the last-level cache's size, channels_first
- * with output steps a multiple of 16, K <= 15, dilation 1 and no activation
- * but relu where the output alone is. Its first lines could not stay cached
- * for its reader anyway, and the call's stores are complete and ordered
- * before it returns, as any other.
+ * its weights and bias, per distance). Some outputs are written around the
+ * caches (their first lines could not stay cached for the reader anyway;
+ * the stores are complete and ordered before the call returns, as any
+ * other). On AVX-512, an output that starts on a 64-byte boundary:
+ * channels_last with C * M a multiple of 16 where the input and output
+ * together are at least the last-level cache's size, channels_first with
+ * output steps a multiple of 16, K <= 15, dilation 1 and no activation but
+ * relu where the output alone is. On AVX2 and SSE4.1, the same
+ * channels_last calls with M = 1, C a multiple of the vector width, K <= 6
+ * (SSE4.1: 4) and no transcendental activation (elu, sigmoid, silu, gelu,
+ * tanh, softplus and the like), the output on a vector boundary or run on
+ * aligned vectors as above.
  * Errors: INVALID_ARGUMENT (NULL pointers, steps too short for the kernel,
  * size overflow), OUT_OF_MEMORY (some layouts need a small workspace);
  * the output is untouched on error. */
