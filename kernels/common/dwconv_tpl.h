@@ -73,8 +73,9 @@ static inline void store_lanes(float *p, vfloat v, size_t lanes) {
     vstore_tail(p, v, lanes);
 }
 
-/* ISAs whose whole vectors are whole cache lines store them around the
- * caches where a call's output outgrows them (see stores_nontemporal). */
+/* ISAs with streaming stores store a call's output around the caches where
+ * it outgrows them: whole-line vectors in blocks (see stores_nontemporal),
+ * narrower ones a step at a time (see steps_stream). */
 #ifndef HAVE_VSTREAM
 #define HAVE_VSTREAM 0
 static inline void vstream(float *p, vfloat v) { vstore(p, v); }
@@ -1667,7 +1668,7 @@ static enum output_prefetch output_prefetch_for(const struct dwconv1d_tile *tile
  * calls would cost the next reader its hits, and the call too (B2, 4 MiB
  * out: 133 -> 163 us).
  * AVX2's vectors are half lines: B16 4.06 -> 3.38 ms, but the Mamba shape
- * 12.3 -> 13.3 ms, so it stores as it goes. */
+ * 12.3 -> 13.3 ms, so its blocks store as they go (see steps_stream). */
 static bool streams_aligned(const struct dwconv1d_tile *tile) {
   return HAVE_VSTREAM && tile->stream_outputs && tile->output_stride % VLEN == 0 &&
          (uintptr_t)tile->output % (VLEN * sizeof(float)) == 0;
@@ -1680,8 +1681,8 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
 /* Vectors narrower than a line (AVX2, SSE4.1) store around the caches only
  * a step at a time across the channels, so that each output line is written
  * whole and at once: blocks of steps store a line's parts a block apart,
- * and the stores went out in parts (AVX2 B8 T1024 C512 K3 3654 -> 7691 us
- * so, see PERFORMANCE_HISTORY.md). Such steps load each tap's weights again
+ * and the stores went out in parts (AVX2 blocks so stored: B8 T1024 C512
+ * K3 3654 -> 7691 us, see PERFORMANCE_HISTORY.md). Such steps load each tap's weights again
  * for every step, so only short kernels gain. AMD Zen 3, B8 T1024 C512
  * same, medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104 (with the
  * next call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6 3648 ->
