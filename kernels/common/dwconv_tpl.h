@@ -1678,18 +1678,18 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
   return VLEN * sizeof(float) >= CACHE_LINE_BYTES && streams_aligned(tile);
 }
 
-/* Vectors narrower than a line (AVX2, SSE4.1) store around the caches only
- * a step at a time across the channels, so that each output line is written
- * whole and at once: blocks of steps store a line's parts a block apart,
- * and the stores went out in parts (AVX2 blocks so stored: B8 T1024 C512
- * K3 3654 -> 7691 us, see PERFORMANCE_HISTORY.md). Such steps load each tap's weights again
- * for every step, so only short kernels gain. AMD Zen 3, B8 T1024 C512
- * same, medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104 (with the
- * next call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6 3648 ->
- * 3361, K7 3831 -> 4185; K4 causal 3877 -> 2788, C520 K3 3493 -> 2810,
- * dilation 2 3371 -> 2527; SSE4.1 K3 3802 -> 3411, K4 causal 3140 -> 2916,
- * K5 4691 -> 4643, K7 5247 -> 6070. SLEEF's activations keep the blocks.
- * Same bits either way. */
+/* Vectors narrower than a line (AVX2, SSE4.1) store around the caches only a
+ * step at a time across the channels, so that each output line is written
+ * whole and at once: blocks of steps store a line's parts a block apart, and
+ * the stores went out in parts (AVX2 blocks so stored: B8 T1024 C512 K3 3654
+ * -> 7691 us, see PERFORMANCE_HISTORY.md). Such steps load each tap's
+ * weights again for every step, so only short kernels gain. AMD Zen 3, B8
+ * T1024 C512 same, medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104
+ * (with the next call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6
+ * 3648 -> 3361, K7 3831 -> 4185; K4 causal 3877 -> 2788, C520 K3 3493 ->
+ * 2810, dilation 2 3371 -> 2527; SSE4.1 K3 3802 -> 3411, K4 causal 3140 ->
+ * 2916, K5 4691 -> 4643, K7 5247 -> 6070. SLEEF's activations keep the
+ * blocks. Same bits either way. */
 #define STEPS_STREAM_MAX_TAPS (VLEN / 2 + 2)
 static bool steps_stream(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
   return VLEN * sizeof(float) < CACHE_LINE_BYTES && streams_aligned(tile) &&
@@ -1997,24 +1997,25 @@ static void conv_tile_rows_part(const struct dwconv1d_geometry *g,
 }
 
 /* A rows-of-channels tile: its interior steps one at a time where
- * steps_stream says, else all of it in blocks (conv_tile_rows_blocks). */
+ * steps_stream says, else all of it in blocks (conv_tile_rows_blocks);
+ * stores around the caches fenced before the caller (or another thread)
+ * reads them. */
 static void conv_tile_rows(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile,
                            size_t int_lo, size_t int_hi) {
-  if (!steps_stream(g, tile)) {
-    conv_tile_rows_blocks(g, tile, int_lo, int_hi,
-                          stores_nontemporal(tile) ? STORE_NONTEMPORAL
-                                                   : output_prefetch_for(tile));
-    return;
-  }
   const size_t lo = int_lo > tile->t_begin ? int_lo : tile->t_begin;
   const size_t hi = int_hi < tile->t_end ? int_hi : tile->t_end;
-  if (lo >= hi) {
-    conv_tile_rows_blocks(g, tile, int_lo, int_hi, output_prefetch_for(tile));
+  if (lo < hi && steps_stream(g, tile)) {
+    conv_tile_rows_part(g, tile, tile->t_begin, lo, int_lo, int_hi);
+    conv_steps_streamed(g, tile, lo, hi);
+    conv_tile_rows_part(g, tile, hi, tile->t_end, int_lo, int_hi);
+    vstream_fence();
     return;
   }
-  conv_tile_rows_part(g, tile, tile->t_begin, lo, int_lo, int_hi);
-  conv_steps_streamed(g, tile, lo, hi);
-  conv_tile_rows_part(g, tile, hi, tile->t_end, int_lo, int_hi);
+  const bool nontemporal = stores_nontemporal(tile);
+  conv_tile_rows_blocks(g, tile, int_lo, int_hi,
+                        nontemporal ? STORE_NONTEMPORAL : output_prefetch_for(tile));
+  if (nontemporal)
+    vstream_fence();
 }
 
 /* Channel blocks (each vector's rows contiguous, as gathered): all the
@@ -2025,8 +2026,6 @@ static void conv_tile(const struct dwconv1d_geometry *g, const struct dwconv1d_t
   interior_steps(g, &int_lo, &int_hi);
   if (tile->channel_stride == VLEN) {
     conv_tile_rows(g, tile, int_lo, int_hi);
-    if (stores_nontemporal(tile) || steps_stream(g, tile)) /* before the caller reads them */
-      vstream_fence();
     return;
   }
   for (size_t c = 0; c < tile->channels; c += VLEN)
@@ -2381,7 +2380,7 @@ static void rows_block_shifted_padded(const struct dwconv1d_geometry *g, const f
  * 52.9, K7 76.3 -> 67.6, K9 76.3 -> 65.2; K3 level or slower (38.4 ->
  * 39.7), so it keeps the blocks, as do activations other than ReLU (SiLU's
  * call per vector spills the weights and phases: T8192 C256 K7 2267 ->
- * 3020; with activate()'s switch in the loop ReLU ran 78.9 -> 93.1). */
+ * 3020; with activate()'s switch in the loop ReLU ran 78.5 -> 93.1). */
 enum { HALVES_GROUP = 4, HALVES_MIN_TAPS = 5, HALVES_MAX_TAPS = 2 * VHALF + 1 };
 
 /* The even and odd floats of the 2 VHALF inputs from x, and from xh in the
