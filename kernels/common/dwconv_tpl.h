@@ -2251,19 +2251,25 @@ rows_blocks_shifted_k(const float *x, size_t left, size_t lead, const float *w, 
                                             float bias, float *y, dwconv1d_activation act) { \
     rows_blocks_shifted_k(x, K, 0, w, K, s, UNROLL_T / 2, bias, y, 1, act, false);           \
   }
+/* Every K of 1 .. SHIFTED_MAX_TAPS: the table below is indexed by K. */
+enum { SHIFTED_MAX_TAPS = 15 };
 #define ROWS_SHIFTED_KS(X)                                                                   \
   X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 ROWS_SHIFTED_KS(ROWS_SHIFTED_INSTANCES)
 #undef ROWS_SHIFTED_INSTANCES
+#define ROWS_SHIFTED_ONE(K) +1
+_Static_assert(0 ROWS_SHIFTED_KS(ROWS_SHIFTED_ONE) == SHIFTED_MAX_TAPS,
+               "ROWS_SHIFTED_KS lists every K of 1 .. SHIFTED_MAX_TAPS");
+#undef ROWS_SHIFTED_ONE
 
-/* The instances by K, for the K of shifted_blocks (1 .. 15). */
+/* The instances by K, for the K of shifted_blocks (1 .. SHIFTED_MAX_TAPS). */
 static const struct {
   void (*blocks)(const float *, const float *, size_t, float, float *, size_t,
                  dwconv1d_activation, bool);
   void (*lead)(const float *, size_t, const float *, size_t, float, float *, dwconv1d_activation);
   void (*tail)(const float *, size_t, const float *, size_t, float, float *, dwconv1d_activation);
   void (*half)(const float *, const float *, size_t, float, float *, dwconv1d_activation);
-} rows_shifted[16] = {
+} rows_shifted[SHIFTED_MAX_TAPS + 1] = {
 #define ROWS_SHIFTED_ENTRY(K)                                                                \
   [K] = {rows_blocks_shifted_##K, rows_block_shifted_lead_##K, rows_block_shifted_tail_##K,  \
          rows_half_block_shifted_##K},
@@ -2271,18 +2277,21 @@ static const struct {
 #undef ROWS_SHIFTED_ENTRY
 };
 
-/* Whether rows_blocks_shifted_any takes K: 1 .. 15 whose taps shift by
- * less than a vector, at the strides the vector layer shifts for. */
+/* Whether rows_blocks_shifted_any takes K: 1 .. SHIFTED_MAX_TAPS whose
+ * taps shift by less than a vector, at the strides the vector layer shifts
+ * for. */
 #ifndef VCONCAT_MIN_STRIDE
 #define VCONCAT_MIN_STRIDE 1
 #endif
 static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
-  return g->dilation == 1 && g->kernel_size <= 15 && g->stride >= VCONCAT_MIN_STRIDE &&
+  return g->dilation == 1 && g->kernel_size <= SHIFTED_MAX_TAPS &&
+         g->stride >= VCONCAT_MIN_STRIDE &&
          (g->stride == 1 ? g->kernel_size <= VLEN : g->kernel_size < 2 * VLEN);
 }
 
-/* rows_block_shifted for `blocks` consecutive blocks and K of 1 .. 15
- * whose taps shift by less than a vector (see shifted_blocks), stored
+/* rows_block_shifted for `blocks` consecutive blocks and K of 1 ..
+ * SHIFTED_MAX_TAPS whose taps shift by less than a vector (see
+ * shifted_blocks), stored
  * around the caches where `nontemporal` (y aligned to a vector, see
  * rows_stream). A row's blocks in one call, K and s looked up once, in
  * place of a call per block (AMD Zen 4, channels_first, same): AVX-512
