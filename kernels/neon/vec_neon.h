@@ -53,6 +53,21 @@ static inline void vstore_tail(float *p, vfloat v, size_t n) {
   }
 }
 
+/* Lanes [lo, hi) from p[0 .. hi - lo), zeros elsewhere (lo < hi <= 4):
+ * the hi - lo floats loaded as a tail and moved up lo lanes in registers,
+ * as SSE4.1 does, not through a stack array that the vector load would
+ * have to wait on. */
+#define VLOAD_LANE_RANGE 1
+static inline vfloat vload_lane_range(const float *p, size_t lo, size_t hi) {
+  const vfloat v = hi - lo < 4 ? vload_tail(p, hi - lo) : vld1q_f32(p), zero = vdupq_n_f32(0.0f);
+  switch (lo) {
+  case 1: return vextq_f32(zero, v, 3);
+  case 2: return vextq_f32(zero, v, 2);
+  case 3: return vextq_f32(zero, v, 1);
+  }
+  return v;
+}
+
 static inline vfloat vadd(vfloat a, vfloat b) { return vaddq_f32(a, b); }
 static inline vfloat vsub(vfloat a, vfloat b) { return vsubq_f32(a, b); }
 static inline vfloat vmul(vfloat a, vfloat b) { return vmulq_f32(a, b); }
