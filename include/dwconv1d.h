@@ -239,7 +239,9 @@ DWCONV1D_API dwconv1d_status dwconv1d_layer_create(const dwconv1d_params *p, siz
  * channels_last calls with M = 1, C a multiple of the vector width, K <= 6
  * (SSE4.1: 4) and no transcendental activation (elu, sigmoid, silu, gelu,
  * tanh, softplus and the like), the output on a vector boundary or run on
- * aligned vectors as above.
+ * aligned vectors as above; on AVX2 also those channels_first calls with
+ * the output on a 32-byte boundary, output steps a multiple of 8 and, at
+ * stride 1, K <= 8.
  * Errors: INVALID_ARGUMENT (NULL pointers, steps too short for the kernel,
  * size overflow), OUT_OF_MEMORY (some layouts need a small workspace);
  * the output is untouched on error. */

@@ -1678,18 +1678,19 @@ static bool stores_nontemporal(const struct dwconv1d_tile *tile) {
   return VLEN * sizeof(float) >= CACHE_LINE_BYTES && streams_aligned(tile);
 }
 
-/* Vectors narrower than a line (AVX2, SSE4.1) store around the caches only a
- * step at a time across the channels, so that each output line is written
- * whole and at once: blocks of steps store a line's parts a block apart, and
- * the stores went out in parts (AVX2 blocks so stored: B8 T1024 C512 K3 3654
- * -> 7691 us, see PERFORMANCE_HISTORY.md). Such steps load each tap's
- * weights again for every step, so only short kernels gain. AMD Zen 3, B8
- * T1024 C512 same, medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104
- * (with the next call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6
- * 3648 -> 3361, K7 3831 -> 4185; K4 causal 3877 -> 2788, C520 K3 3493 ->
- * 2810, dilation 2 3371 -> 2527; SSE4.1 K3 3802 -> 3411, K4 causal 3140 ->
- * 2916, K5 4691 -> 4643, K7 5247 -> 6070. SLEEF's activations keep the
- * blocks. Same bits either way. */
+/* In channels_last tiles, vectors narrower than a line (AVX2, SSE4.1)
+ * store around the caches only a step at a time across the channels, so
+ * that each output line is written whole and at once: blocks of steps
+ * store a line's parts a block apart, and the stores went out in parts
+ * (AVX2 blocks so stored: B8 T1024 C512 K3 3654 -> 7691 us, see
+ * PERFORMANCE_HISTORY.md). Such steps load each tap's weights again for
+ * every step, so only short kernels gain. AMD Zen 3, B8 T1024 C512 same,
+ * medians of 5 alternating runs (us): AVX2 K3 4016 -> 3104 (with the next
+ * call on the output, both 7523 -> 5195), K5 3766 -> 3189, K6 3648 ->
+ * 3361, K7 3831 -> 4185; K4 causal 3877 -> 2788, C520 K3 3493 -> 2810,
+ * dilation 2 3371 -> 2527; SSE4.1 K3 3802 -> 3411, K4 causal 3140 -> 2916,
+ * K5 4691 -> 4643, K7 5247 -> 6070. SLEEF's activations keep the blocks.
+ * Same bits either way. */
 #define STEPS_STREAM_MAX_TAPS (VLEN / 2 + 2)
 static bool steps_stream(const struct dwconv1d_geometry *g, const struct dwconv1d_tile *tile) {
   return VLEN * sizeof(float) < CACHE_LINE_BYTES && streams_aligned(tile) &&
@@ -1708,10 +1709,15 @@ static bool steps_stream(const struct dwconv1d_geometry *g, const struct dwconv1
  * call on the output (time_layer next=1) 5614 -> 5475; B4 T8192 C512 K5
  * with the second call 10415 -> 8254. With SiLU, B2 T2048 C1536 K4 causal
  * and the second call 6652 -> 7671, B1 C5120 11140 -> 12740: those store
- * as they go. */
+ * as they go. A block's vectors are consecutive along the row, so AVX2's
+ * half lines fill whole ones too: AMD Zen 3, medians of 7-9 alternating
+ * runs, the call / with the second call (us): B16 8363 -> 6638 / 15923 ->
+ * 13260, B4 T8192 C512 K5 12941 -> 12450 / 25267 -> 23332, B8 T4096 C512
+ * K7 stride 2 10681 -> 10139 / 17219 -> 16283. SSE4.1, which shifts rows
+ * at stride 2 only, ran level (13652 -> 13045 / 20310 -> 20161). */
 #ifdef VCONCAT_FROM
 static bool rows_stream(const struct dwconv1d_rows *r) {
-  return HAVE_VSTREAM && VLEN * sizeof(float) >= CACHE_LINE_BYTES && r->stream_outputs &&
+  return HAVE_VSTREAM && 2 * VLEN * sizeof(float) >= CACHE_LINE_BYTES && r->stream_outputs &&
          r->output_stride % VLEN == 0 && (r->activation == DWCONV1D_ACTIVATION_LINEAR ||
           r->activation == DWCONV1D_ACTIVATION_RELU);
 }
