@@ -606,13 +606,16 @@ enum { SHORT_TAPS = 15 }; /* 12 sums, 15 weights and a row fit 32 registers */
 #else
 enum { SHORT_TAPS = 8 };
 #endif
+/* Half blocks take K up to HALF_BLOCK_SETS_MAX_TAPS (below): 4 sums, 9
+ * weights and a row fit 16 registers. */
+enum { SHORT_WEIGHTS = SHORT_TAPS > 9 ? SHORT_TAPS : 9 };
 
 static inline __attribute__((always_inline)) void
 short_block_steps(const struct block_rows *src, const float *w, const size_t k, const size_t s,
                   const size_t dil, size_t lanes, const bool border, const enum row_load how,
                   float *y, size_t out_stride, vfloat bias, dwconv1d_activation act,
                   const size_t n, const bool nontemporal) {
-  vfloat wv[SHORT_TAPS], acc[WIDE_T];
+  vfloat wv[SHORT_WEIGHTS], acc[WIDE_T];
   for (size_t j = 0; j < k; j++)
     wv[j] = vload(w + j * VLEN);
   for (size_t r = 0; r < n; r++)
@@ -867,15 +870,17 @@ conv_run_short_half(const struct block_run *run, const size_t k, const size_t s)
 }
 
 /* AVX2 also takes half blocks where a block's lines overflow an L1 set
- * (see short_half_blocks), for K up to 8 at stride 1 or 2. */
+ * (see short_half_blocks), for K up to 9 at stride 1 or 2: K 9, past
+ * AVX2's short kernels, otherwise runs windows of whole blocks. */
 #define HALF_BLOCKS_BY_SETS (VLEN == 8)
-enum { HALF_BLOCK_SETS_MAX_TAPS = 8 };
+enum { HALF_BLOCK_SETS_MAX_TAPS = 9 };
 
 /* The (K, stride) pairs that take half blocks (see HALF_BLOCK_MAX_TAPS and
  * HALF_BLOCKS_BY_SETS). */
 #if HALF_BLOCKS_BY_SETS
 #define SHORT_HALF_KS_SETS(X)                                                                \
-  X(6, 1) X(7, 1) X(8, 1) X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2) X(6, 2) X(7, 2) X(8, 2)
+  X(6, 1) X(7, 1) X(8, 1) X(9, 1) X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2) X(6, 2) X(7, 2)      \
+  X(8, 2) X(9, 2)
 #else
 #define SHORT_HALF_KS_SETS(X)
 #endif
@@ -1828,7 +1833,7 @@ static size_t block_lines_per_set(const struct dwconv1d_geometry *g,
   return (rows + in - 1) / in + (n + out - 1) / out;
 }
 
-/* AVX2, K <= 8 at stride 1 or 2: half blocks where a whole block's lines
+/* AVX2, K <= 9 at stride 1 or 2: half blocks where a whole block's lines
  * overflow an L1 set, so that its second vector's rows (the other half of
  * each line) have gone from L1. AMD Zen 3, 8 ways, medians of 7
  * alternating runs (us): stride 1 T938 C512 K7 same (Vocos, rows of 2 KiB:
@@ -1837,7 +1842,11 @@ static size_t block_lines_per_set(const struct dwconv1d_geometry *g,
  * T2048 C512 K7 (15 lines) 389 -> 279; where they fit: T4096 C256 K7
  * stride 2 (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 -> 146,
  * T2048 C768 K4 causal 601 -> 657. Rows of 4 KiB past the page rule: T128
- * C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 -> 82.5. */
+ * C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 -> 82.5.
+ * K 9 in place of the windows (same bits), medians of 7 rounds: T125 C512
+ * same (FastConformer) 28.9 -> 24.7, with ReLU 43.9 -> 33.6, T938 C512
+ * 291.5 -> 212.8, T128 C1024 128.4 -> 108.5, T2048 C512 stride 2 692 ->
+ * 342; C520, whose lines fit, not taken (23.4 / 24.6). */
 static bool half_blocks_by_sets(const struct dwconv1d_geometry *g,
                                 const struct dwconv1d_tile *tile) {
   return HALF_BLOCKS_BY_SETS && (g->stride == 1 || g->stride == 2) &&
