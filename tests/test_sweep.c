@@ -637,21 +637,21 @@ static const fixed_case page_rows_short[] = {
 
 /* Short kernels whose 8-step blocks of a channel vector overflow an L1 set
  * (rows of 2 and 4 KiB), which AVX2 runs as half blocks at stride 1 and 2
- * (see half_blocks_by_sets in the kernels' template): K up to 9 (K 9, a
- * window in whole blocks, only in half ones), the third and fourth at
- * stride 1 only on L1s of 8 ways (9 lines a set) and of fewer than 12 (12
- * lines), the last on L1s of fewer than 12 ways, and some steps past the
- * last whole block. */
+ * (see half_blocks_by_sets in the kernels' template): K up to 11 at stride
+ * 1 and 15 at stride 2 (K past 8 only in half blocks), the third, fourth
+ * and last at stride 1 only on L1s of 8 ways (9 lines a set) and of fewer
+ * than 12 (12 and 13 lines), and some steps past the last whole block. */
 static const fixed_case half_blocks_by_sets[] = {
     {7, 1, 1024, 40, SAME, LINEAR}, {8, 1, 2048, 29, CAUSAL, RELU},
     {3, 1, 512, 45, VALID, LINEAR}, {8, 1, 512, 51, SAME, LINEAR},
-    {9, 1, 1024, 37, CAUSAL, RELU}, {9, 1, 512, 45, SAME, LINEAR},
+    {9, 1, 1024, 37, CAUSAL, RELU}, {11, 1, 512, 45, SAME, LINEAR},
 };
 
 static const fixed_case half_blocks_by_sets_stride2[] = {
-    {7, 1, 512, 90, SAME, LINEAR},  {8, 1, 1024, 61, CAUSAL, RELU},
+    {7, 1, 512, 90, SAME, LINEAR},   {8, 1, 1024, 61, CAUSAL, RELU},
     {2, 1, 1024, 70, VALID, LINEAR}, {5, 1, 512, 83, SAME, LINEAR},
-    {9, 1, 512, 83, SAME, LINEAR},  {9, 1, 1024, 61, VALID, RELU},
+    {9, 1, 512, 83, SAME, LINEAR},   {12, 1, 1024, 61, VALID, RELU},
+    {15, 1, 512, 77, CAUSAL, LINEAR},
 };
 
 #undef SAME

@@ -606,9 +606,8 @@ enum { SHORT_TAPS = 15 }; /* 12 sums, 15 weights and a row fit 32 registers */
 #else
 enum { SHORT_TAPS = 8 };
 #endif
-/* Half blocks take K up to HALF_BLOCK_SETS_MAX_TAPS (below): 4 sums, 9
- * weights and a row fit 16 registers. */
-enum { SHORT_WEIGHTS = SHORT_TAPS > 9 ? SHORT_TAPS : 9 };
+/* AVX2's half blocks take K up to 15 (see half_blocks_by_sets). */
+enum { SHORT_WEIGHTS = 15 };
 
 static inline __attribute__((always_inline)) void
 short_block_steps(const struct block_rows *src, const float *w, const size_t k, const size_t s,
@@ -870,17 +869,19 @@ conv_run_short_half(const struct block_run *run, const size_t k, const size_t s)
 }
 
 /* AVX2 also takes half blocks where a block's lines overflow an L1 set
- * (see short_half_blocks), for K up to 9 at stride 1 or 2: K 9, past
- * AVX2's short kernels, otherwise runs windows of whole blocks. */
+ * (see short_half_blocks), for K up to 11 at stride 1 (4 sums, 11 weights
+ * and a row fill the 16 registers) and 15 at stride 2. K past 8, beyond
+ * AVX2's short kernels, otherwise runs windows of whole blocks at stride
+ * 1 and loads every tap's input at stride 2. */
 #define HALF_BLOCKS_BY_SETS (VLEN == 8)
-enum { HALF_BLOCK_SETS_MAX_TAPS = 9 };
+enum { HALF_BLOCK_SETS_MAX_TAPS = 11, HALF_BLOCK_SETS_MAX_TAPS_STRIDE2 = 15 };
 
 /* The (K, stride) pairs that take half blocks (see HALF_BLOCK_MAX_TAPS and
  * HALF_BLOCKS_BY_SETS). */
 #if HALF_BLOCKS_BY_SETS
 #define SHORT_HALF_KS_SETS(X)                                                                \
-  X(6, 1) X(7, 1) X(8, 1) X(9, 1) X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2) X(6, 2) X(7, 2)      \
-  X(8, 2) X(9, 2)
+  X(6, 1) X(7, 1) X(8, 1) X(9, 1) X(10, 1) X(11, 1) X(1, 2) X(2, 2) X(3, 2) X(4, 2) X(5, 2)    \
+  X(6, 2) X(7, 2) X(8, 2) X(9, 2) X(10, 2) X(11, 2) X(12, 2) X(13, 2) X(14, 2) X(15, 2)
 #else
 #define SHORT_HALF_KS_SETS(X)
 #endif
@@ -1833,24 +1834,30 @@ static size_t block_lines_per_set(const struct dwconv1d_geometry *g,
   return (rows + in - 1) / in + (n + out - 1) / out;
 }
 
-/* AVX2, K <= 9 at stride 1 or 2: half blocks where a whole block's lines
- * overflow an L1 set, so that its second vector's rows (the other half of
- * each line) have gone from L1. AMD Zen 3, 8 ways, medians of 7
- * alternating runs (us): stride 1 T938 C512 K7 same (Vocos, rows of 2 KiB:
- * 14 + 8 rows over 2 offsets, 11 lines a set) 216.8 -> 196.7, T125 C512
- * K7 30.9 -> 28.8, K3 (9 lines) 132.5 -> 132.2 and 132 -> 119; stride 2
- * T2048 C512 K7 (15 lines) 389 -> 279; where they fit: T4096 C256 K7
- * stride 2 (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 -> 146,
- * T2048 C768 K4 causal 601 -> 657. Rows of 4 KiB past the page rule: T128
- * C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 -> 82.5.
- * K 9 in place of the windows (same bits), medians of 7 rounds: T125 C512
- * same (FastConformer) 28.9 -> 24.7, with ReLU 43.9 -> 33.6, T938 C512
- * 291.5 -> 212.8, T128 C1024 128.4 -> 108.5, T2048 C512 stride 2 692 ->
- * 342; C520, whose lines fit, not taken (23.4 / 24.6). */
+/* AVX2, K <= 11 at stride 1 and K <= 15 at stride 2: half blocks where a
+ * whole block's lines overflow an L1 set, so that its second vector's rows
+ * (the other half of each line) have gone from L1. AMD Zen 3, 8 ways,
+ * medians of 7 alternating runs (us): stride 1 T938 C512 K7 same (Vocos,
+ * rows of 2 KiB: 14 + 8 rows over 2 offsets, 11 lines a set) 216.8 ->
+ * 196.7, T125 C512 K7 30.9 -> 28.8, K3 (9 lines) 132.5 -> 132.2 and 132 ->
+ * 119; stride 2 T2048 C512 K7 (15 lines) 389 -> 279; where they fit: T4096
+ * C256 K7 stride 2 (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 ->
+ * 146, T2048 C768 K4 causal 601 -> 657. Rows of 4 KiB past the page rule:
+ * T128 C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 ->
+ * 82.5. K 9 in place of the windows (same bits), medians of 7 rounds: T125
+ * C512 same (FastConformer) 28.9 -> 24.7, with ReLU 43.9 -> 33.6, T938
+ * C512 291.5 -> 212.8, T128 C1024 128.4 -> 108.5, T2048 C512 stride 2 692
+ * -> 342; C520, whose lines fit, not taken (23.4 / 24.6). K 10 and 11:
+ * T125 C512 46.8 -> 36.5 and 49.0 -> 39.0, T938 C512 K11 367 -> 287, T2048
+ * C512 K11 stride 2 853 -> 444; K 15 at stride 2 1088 -> 644; at stride 1
+ * K 13 56.9 -> 50.5 and K 15 level (63.6 / 63.8), the weights past the
+ * registers: not taken. */
 static bool half_blocks_by_sets(const struct dwconv1d_geometry *g,
                                 const struct dwconv1d_tile *tile) {
   return HALF_BLOCKS_BY_SETS && (g->stride == 1 || g->stride == 2) &&
-         g->kernel_size <= HALF_BLOCK_SETS_MAX_TAPS && tile->cpu.l1d_ways > 0 &&
+         g->kernel_size <= (g->stride == 1 ? HALF_BLOCK_SETS_MAX_TAPS
+                                           : HALF_BLOCK_SETS_MAX_TAPS_STRIDE2) &&
+         tile->cpu.l1d_ways > 0 &&
          block_lines_per_set(g, tile, UNROLL_T) > tile->cpu.l1d_ways;
 }
 
