@@ -640,7 +640,9 @@ static const fixed_case page_rows_short[] = {
  * (see half_blocks_by_sets in the kernels' template): K up to 11 at stride
  * 1 and 15 at stride 2 (K past 8 only in half blocks), the third, fourth
  * and last at stride 1 only on L1s of 8 ways (9 lines a set) and of fewer
- * than 12 (12 and 13 lines), and some steps past the last whole block. */
+ * than 12 (12 and 13 lines), and some steps past the last whole block.
+ * At stride 2 K past 8 takes half blocks where the lines fit too (the
+ * last, 8 lines a set; see half_blocks_stride2). */
 static const fixed_case half_blocks_by_sets[] = {
     {7, 1, 1024, 40, SAME, LINEAR}, {8, 1, 2048, 29, CAUSAL, RELU},
     {3, 1, 512, 45, VALID, LINEAR}, {8, 1, 512, 51, SAME, LINEAR},
@@ -651,7 +653,7 @@ static const fixed_case half_blocks_by_sets_stride2[] = {
     {7, 1, 512, 90, SAME, LINEAR},   {8, 1, 1024, 61, CAUSAL, RELU},
     {2, 1, 1024, 70, VALID, LINEAR}, {5, 1, 512, 83, SAME, LINEAR},
     {9, 1, 512, 83, SAME, LINEAR},   {12, 1, 1024, 61, VALID, RELU},
-    {15, 1, 512, 77, CAUSAL, LINEAR},
+    {15, 1, 512, 77, CAUSAL, LINEAR}, {10, 1, 256, 70, SAME, LINEAR},
 };
 
 #undef SAME
