@@ -875,6 +875,9 @@ conv_run_short_half(const struct block_run *run, const size_t k, const size_t s)
  * 1 and loads every tap's input at stride 2. */
 #define HALF_BLOCKS_BY_SETS (VLEN == 8)
 enum { HALF_BLOCK_SETS_MAX_TAPS = 11, HALF_BLOCK_SETS_MAX_TAPS_STRIDE2 = 15 };
+_Static_assert((int)HALF_BLOCK_SETS_MAX_TAPS <= (int)SHORT_WEIGHTS &&
+                   (int)HALF_BLOCK_SETS_MAX_TAPS_STRIDE2 <= (int)SHORT_WEIGHTS,
+               "short_block_steps holds every half block's weights");
 
 /* The (K, stride) pairs that take half blocks (see HALF_BLOCK_MAX_TAPS and
  * HALF_BLOCKS_BY_SETS). */
@@ -2325,13 +2328,13 @@ static inline bool shifted_blocks(const struct dwconv1d_geometry *g) {
 
 /* rows_block_shifted for `blocks` consecutive blocks and K of 1 ..
  * SHIFTED_MAX_TAPS whose taps shift by less than a vector (see
- * shifted_blocks), stored
- * around the caches where `nontemporal` (y aligned to a vector, see
- * rows_stream). A row's blocks in one call, K and s looked up once, in
- * place of a call per block (AMD Zen 4, channels_first, same): AVX-512
- * T938 C512 K7 105.3 -> 103.8 us, T4096 C256 K7 stride 2 143.2 -> 138.1;
- * AVX2 132.6 -> 128.8 and 172.6 -> 160.9; SSE4.1 stride 2 455.5 -> 377.9.
- * But B8 T1024 C512 K3, from memory, 3-5 % slower (769 -> 794 us). */
+ * shifted_blocks), stored around the caches where `nontemporal` (y aligned
+ * to a vector, see rows_stream). A row's blocks in one call, K and s
+ * looked up once, in place of a call per block (AMD Zen 4, channels_first,
+ * same): AVX-512 T938 C512 K7 105.3 -> 103.8 us, T4096 C256 K7 stride 2
+ * 143.2 -> 138.1; AVX2 132.6 -> 128.8 and 172.6 -> 160.9; SSE4.1 stride 2
+ * 455.5 -> 377.9. But B8 T1024 C512 K3, from memory, 3-5 % slower (769 ->
+ * 794 us). */
 static void rows_blocks_shifted_any(const float *x, const float *w, size_t k, size_t s,
                                     float bias, float *y, size_t blocks,
                                     dwconv1d_activation act, bool nontemporal) {
