@@ -869,14 +869,14 @@ conv_run_short_half(const struct block_run *run, const size_t k, const size_t s)
 }
 
 /* AVX2 also takes half blocks where a block's lines overflow an L1 set
- * (see short_half_blocks), for K up to 11 at stride 1 (4 sums, 11 weights
- * and a row fill the 16 registers) and 15 at stride 2. K past 8, beyond
- * AVX2's short kernels, otherwise runs windows of whole blocks at stride
- * 1 and loads every tap's input at stride 2. */
+ * (see short_half_blocks), for K up to 11 (4 sums, 11 weights and a row
+ * fill the 16 registers), and at stride 2 for every K of 9 .. 15. K past
+ * 8, beyond AVX2's short kernels, otherwise runs windows of whole blocks
+ * at stride 1 and loads every tap's input at stride 2. */
 #define HALF_BLOCKS_BY_SETS (VLEN == 8)
-enum { HALF_BLOCK_SETS_MAX_TAPS = 11, HALF_BLOCK_SETS_MAX_TAPS_STRIDE2 = 15 };
+enum { HALF_BLOCK_SETS_MAX_TAPS = 11, HALF_BLOCK_STRIDE2_MAX_TAPS = 15 };
 _Static_assert((int)HALF_BLOCK_SETS_MAX_TAPS <= (int)SHORT_WEIGHTS &&
-                   (int)HALF_BLOCK_SETS_MAX_TAPS_STRIDE2 <= (int)SHORT_WEIGHTS,
+                   (int)HALF_BLOCK_STRIDE2_MAX_TAPS <= (int)SHORT_WEIGHTS,
                "short_block_steps holds every half block's weights");
 
 /* The (K, stride) pairs that take half blocks (see HALF_BLOCK_MAX_TAPS and
@@ -1837,41 +1837,41 @@ static size_t block_lines_per_set(const struct dwconv1d_geometry *g,
   return (rows + in - 1) / in + (n + out - 1) / out;
 }
 
-/* AVX2, K <= 11 at stride 1 and K <= 15 at stride 2: half blocks where a
- * whole block's lines overflow an L1 set, so that its second vector's rows
- * (the other half of each line) have gone from L1. AMD Zen 3, 8 ways,
- * medians of 7 alternating runs (us): stride 1 T938 C512 K7 same (Vocos,
- * rows of 2 KiB: 14 + 8 rows over 2 offsets, 11 lines a set) 216.8 ->
- * 196.7, T125 C512 K7 30.9 -> 28.8, K3 (9 lines) 132.5 -> 132.2 and 132 ->
- * 119; stride 2 T2048 C512 K7 (15 lines) 389 -> 279; where they fit: T4096
- * C256 K7 stride 2 (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 ->
- * 146, T2048 C768 K4 causal 601 -> 657. Rows of 4 KiB past the page rule:
- * T128 C1024 K4 causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 ->
- * 82.5. K 9 in place of the windows (same bits), medians of 7 rounds: T125
- * C512 same (FastConformer) 28.9 -> 24.7, with ReLU 43.9 -> 33.6, T938
- * C512 291.5 -> 212.8, T128 C1024 128.4 -> 108.5, T2048 C512 stride 2 692
- * -> 342; C520, whose lines fit, not taken (23.4 / 24.6). K 10 and 11:
- * T125 C512 46.8 -> 36.5 and 49.0 -> 39.0, T938 C512 K11 367 -> 287, T2048
- * C512 K11 stride 2 853 -> 444; K 15 at stride 2 1088 -> 644; at stride 1
- * K 13 56.9 -> 50.5 and K 15 level (63.6 / 63.8), the weights past the
+/* AVX2, K <= 11 at stride 1 or 2: half blocks where a whole block's lines
+ * overflow an L1 set, so that its second vector's rows (the other half of
+ * each line) have gone from L1. AMD Zen 3, 8 ways, medians of 7
+ * alternating runs (us): stride 1 T938 C512 K7 same (Vocos, rows of 2 KiB:
+ * 14 + 8 rows over 2 offsets, 11 lines a set) 216.8 -> 196.7, T125 C512 K7
+ * 30.9 -> 28.8, K3 (9 lines) 132.5 -> 132.2 and 132 -> 119; stride 2 T2048
+ * C512 K7 (15 lines) 389 -> 279; where they fit: T4096 C256 K7 stride 2
+ * (8) level, T1024 C256 K5 81 -> 85, T4096 C128 K3 136 -> 146, T2048 C768
+ * K4 causal 601 -> 657. Rows of 4 KiB past the page rule: T128 C1024 K4
+ * causal, output 2 KiB on, 44.4 -> 35.6; K7 same 100.4 -> 82.5. K 9 in
+ * place of the windows (same bits), medians of 7 rounds: T125 C512 same
+ * (FastConformer) 28.9 -> 24.7, with ReLU 43.9 -> 33.6, T938 C512 291.5 ->
+ * 212.8, T128 C1024 128.4 -> 108.5, T2048 C512 stride 2 692 -> 342; C520,
+ * whose lines fit, not taken (23.4 / 24.6). K 10 and 11: T125 C512 46.8 ->
+ * 36.5 and 49.0 -> 39.0, T938 C512 K11 367 -> 287, T2048 C512 K11 stride 2
+ * 853 -> 444 (K 12 .. 15 at stride 2: see half_blocks_stride2); at stride
+ * 1 K 13 56.9 -> 50.5 and K 15 level (63.6 / 63.8), the weights past the
  * registers: not taken. */
 static bool half_blocks_by_sets(const struct dwconv1d_geometry *g,
                                 const struct dwconv1d_tile *tile) {
   return HALF_BLOCKS_BY_SETS && (g->stride == 1 || g->stride == 2) &&
-         g->kernel_size <= (g->stride == 1 ? HALF_BLOCK_SETS_MAX_TAPS
-                                           : HALF_BLOCK_SETS_MAX_TAPS_STRIDE2) &&
-         tile->cpu.l1d_ways > 0 &&
+         g->kernel_size <= HALF_BLOCK_SETS_MAX_TAPS && tile->cpu.l1d_ways > 0 &&
          block_lines_per_set(g, tile, UNROLL_T) > tile->cpu.l1d_ways;
 }
 
-/* AVX2 at stride 2 with K past its short kernels: half blocks where the
- * lines fit a set too, in place of loading every tap's input. AMD Zen 3,
- * medians of 9 alternating runs (us): T2048 C256 K9 181.4 -> 145.2, C520
- * K9 338.2 -> 315.8, C256 K11 level (172.2 / 170.9); 5 runs: T4096 C128
- * K15 219.9 -> 204.3, T1000 C64 K9 20.3 -> 16.9. */
+/* AVX2 at stride 2 with K past its short kernels: half blocks whether or
+ * not the lines overflow a set, in place of loading every tap's input (the
+ * weights past the registers from K 12 on). AMD Zen 3, medians of 7
+ * alternating runs (us): T2048 C512 K15 1088 -> 644; of 9, where the lines
+ * fit: T2048 C256 K9 181.4 -> 145.2, C520 K9 338.2 -> 315.8, C256 K11
+ * level (172.2 / 170.9); 5 runs: T4096 C128 K15 219.9 -> 204.3, T1000 C64
+ * K9 20.3 -> 16.9. */
 static bool half_blocks_stride2(const struct dwconv1d_geometry *g) {
   return HALF_BLOCKS_BY_SETS && g->stride == 2 && g->kernel_size > SHORT_TAPS &&
-         g->kernel_size <= HALF_BLOCK_SETS_MAX_TAPS_STRIDE2;
+         g->kernel_size <= HALF_BLOCK_STRIDE2_MAX_TAPS;
 }
 
 /* Whether a rows-of-channels tile's interior steps take half blocks (see
